@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database in development with the demo seed on', () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: './data' });
+    expect(config.env).toBe('development');
+    expect(config.demoSeed).toBe(true);
+    expect(config.port).toBe(3000);
+    expect(config.role).toBe('all');
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it('switches to PostgreSQL and production defaults when DATABASE_URL is set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/paygate', PAYGATE_MASTER_KEY: KEY });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/paygate', poolSize: 10 });
+    expect(config.env).toBe('production');
+    expect(config.demoSeed).toBe(false);
+  });
+
+  it('requires the master key with DATABASE_URL, naming the variable', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@db/paygate' })).toThrow(/PAYGATE_MASTER_KEY: required when DATABASE_URL is set/);
+  });
+
+  it('seeds the demo on PostgreSQL only when asked', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/p', PAYGATE_MASTER_KEY: KEY, PAYGATE_DEMO_SEED: 'true' }).demoSeed).toBe(true);
+  });
+
+  it('lists every invalid variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', PAYGATE_ROLE: 'boss', PAYGATE_MASTER_KEY: 'short', DATABASE_URL: 'mysql://x' });
+      expect.unreachable('loadConfig accepted an invalid environment');
+    } catch (error: unknown) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['PORT', 'PAYGATE_ROLE', 'PAYGATE_MASTER_KEY', 'DATABASE_URL']) expect(problems).toContain(name);
+    }
+  });
+
+  it('treats empty strings as unset and parses proxy trust lists', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).port).toBe(3000);
+    expect(loadConfig({ PAYGATE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({ PAYGATE_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+});

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/**
+ * The whole of Paygate's configuration, read from the environment exactly once
+ * (in main.ts) and passed down. Nothing else in the server reads `process.env`.
+ *
+ * Every variable is documented in the README's configuration table; keep the two in step.
+ */
+const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const masterKeySchema = z
+  .string()
+  .trim()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, {
+    message: 'must be 32 random bytes, base64-encoded (generate one with: openssl rand -base64 32)',
+  });
+
+export const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: z.url().optional(),
+  PAYGATE_MASTER_KEY: masterKeySchema.optional(),
+  PAYGATE_ENV: z.enum(['development', 'production']).optional(),
+  PAYGATE_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  PAYGATE_DEMO_SEED: booleanFlag.optional(),
+  PAYGATE_TRUST_PROXY: z.string().optional(),
+  PAYGATE_DASHBOARD_DIR: z.string().optional(),
+  PAYGATE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+  PAYGATE_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
+  PAYGATE_REAUTH_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  PAYGATE_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export type Role = Environment['PAYGATE_ROLE'];
+
+/** The parsed, resolved configuration every component receives. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number } | { readonly kind: 'pglite'; readonly dataDir: string };
+  readonly dataDir: string;
+  readonly publicUrl: string | undefined;
+  /** Base64 master key from the environment; undefined means "load or create it in DATA_DIR" (embedded only). */
+  readonly masterKey: string | undefined;
+  readonly env: 'development' | 'production';
+  readonly role: Role;
+  readonly demoSeed: boolean;
+  readonly trustProxy: boolean | string | string[];
+  readonly dashboardDir: string | undefined;
+  readonly bodyLimitBytes: number;
+  readonly sessionTtlSeconds: number;
+  readonly reauthWindowSeconds: number;
+  readonly shutdownTimeoutSeconds: number;
+  readonly logLevel: Environment['LOG_LEVEL'];
+}
+
+/** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | string | string[] {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  return parts.length === 1 && parts[0] !== undefined ? parts[0] : parts;
+}
+
+/**
+ * Parse the environment into a {@link Config}. Throws {@link ConfigError} listing every invalid variable.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset": `FOO= paygate start` should not fail validation.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = environmentSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const env = parsed.data;
+  const embedded = env.DATABASE_URL === undefined;
+  if (!embedded && env.PAYGATE_MASTER_KEY === undefined) {
+    throw new ConfigError([
+      'PAYGATE_MASTER_KEY: required when DATABASE_URL is set (every process must share the same key; generate one with: openssl rand -base64 32)',
+    ]);
+  }
+  const mode = env.PAYGATE_ENV ?? (embedded ? 'development' : 'production');
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    database:
+      env.DATABASE_URL === undefined
+        ? { kind: 'pglite', dataDir: env.DATA_DIR }
+        : { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    dataDir: env.DATA_DIR,
+    publicUrl: env.PUBLIC_URL,
+    masterKey: env.PAYGATE_MASTER_KEY,
+    env: mode,
+    role: env.PAYGATE_ROLE,
+    // The demo account is a development convenience: on by default only for the embedded database.
+    demoSeed: env.PAYGATE_DEMO_SEED ?? (embedded && mode === 'development'),
+    trustProxy: parseTrustProxy(env.PAYGATE_TRUST_PROXY),
+    dashboardDir: env.PAYGATE_DASHBOARD_DIR,
+    bodyLimitBytes: env.PAYGATE_BODY_LIMIT_BYTES,
+    sessionTtlSeconds: env.PAYGATE_SESSION_TTL_HOURS * 3600,
+    reauthWindowSeconds: env.PAYGATE_REAUTH_WINDOW_SECONDS,
+    shutdownTimeoutSeconds: env.PAYGATE_SHUTDOWN_TIMEOUT_SECONDS,
+    logLevel: env.LOG_LEVEL,
+  };
+}

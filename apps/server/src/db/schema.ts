@@ -1,0 +1,127 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Timestamps are read as Date and may be written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** int8 columns are read as decimal strings on both drivers (see database.ts), never as floats. */
+type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
+type Json = ColumnType<Record<string, unknown>, string, string>;
+
+export type MemberRole = 'owner' | 'admin' | 'developer' | 'viewer';
+
+export interface BpsTable {
+  id: string;
+  name: string;
+  environment: Generated<'sandbox' | 'live'>;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  totp_secret_enc: string | null;
+  totp_enabled_at: Timestamp | null;
+  totp_last_step: Int8 | null;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  bp_id: string;
+  user_id: string;
+  role: MemberRole;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  id: string;
+  user_id: string;
+  active_bp_id: string | null;
+  csrf_token: string;
+  reauth_at: Timestamp | null;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: Timestamp;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface InvitationsTable {
+  id: string;
+  bp_id: string;
+  email: string;
+  role: Exclude<MemberRole, 'owner'>;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_start: Timestamp;
+  locked_until: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  bp_id: string;
+  actor_type: 'user' | 'api_key' | 'system';
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: Json;
+  request_id: string | null;
+  ip: string | null;
+  created_at: CreatedAt;
+}
+
+export interface NotificationsTable {
+  id: string;
+  bp_id: string;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  body: string;
+  link: string | null;
+  audit_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface NotificationReadsTable {
+  notification_id: string;
+  user_id: string;
+  read_at: CreatedAt;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: CreatedAt;
+}
+
+/** The typed shape of Paygate's database, shared by the pg and PGlite drivers. */
+export interface DB {
+  bps: BpsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
+  notifications: NotificationsTable;
+  notification_reads: NotificationReadsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type NewAuditLog = Insertable<AuditLogTable>;

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Database } from '../db/database.js';
+import { AppError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { registerAccountsRoutes } from '../modules/accounts/routes.js';
+import type { AccountsService } from '../modules/accounts/service.js';
+import { registerAuditRoutes } from '../modules/audit/routes.js';
+import type { AuditService } from '../modules/audit/service.js';
+import { registerSystemRoutes } from '../modules/system/routes.js';
+import { toAppError } from './error-handler.js';
+import { trackRoutes } from './method-not-allowed.js';
+import { instrument, type Metrics } from './metrics.js';
+import { sendProblem } from './problem.js';
+import { createSessionGuard } from './session-auth.js';
+
+export interface AppDeps {
+  readonly logger: FastifyBaseLogger;
+  readonly database: Database;
+  readonly metrics: Metrics;
+  readonly accounts: AccountsService;
+  readonly audit: AuditService;
+  readonly options: {
+    readonly version: string;
+    readonly role: string;
+    readonly publicUrl: string | undefined;
+    readonly trustProxy: boolean | string | string[];
+    readonly bodyLimitBytes: number;
+    readonly sessionTtlSeconds: number;
+    /** Folder with the built dashboard (index.html); undefined or missing = API only. */
+    readonly dashboardDir: string | undefined;
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+const API_PREFIXES = ['/api/', '/v1/', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics'];
+
+/**
+ * Build the HTTP application (not listening). Everything it needs is passed in, so tests build
+ * it over any database and read responses with `app.inject` or a real socket.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { options } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    trustProxy: options.trustProxy,
+    bodyLimit: options.bodyLimitBytes,
+    // Honour a caller's well-formed x-request-id (so a BP can correlate), otherwise mint req_…
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId('req');
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const allowedMethods = trackRoutes(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Conservative security headers on everything; the dashboard is same-origin only.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+  instrument(app, deps.metrics);
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(request, error);
+    deps.metrics.httpErrors.inc({ code: appError.code });
+    if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
+    else request.log.info({ code: appError.code }, 'request rejected');
+    return sendProblem(request, reply, appError);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Paygate API',
+        version: options.version,
+        description:
+          'Dashboard routes (`/api/…`) authenticate with the session cookie and require the `x-csrf-token` header on mutations. ' +
+          'Every error is an RFC 9457 problem document with a stable `code` (see docs/errors.md).',
+      },
+      servers: options.publicUrl ? [{ url: options.publicUrl }] : [],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const sessionGuard = createSessionGuard(deps.accounts);
+  registerSystemRoutes(app, { database: deps.database, metrics: deps.metrics, version: options.version, role: options.role });
+  registerAccountsRoutes(app, { accounts: deps.accounts, sessionGuard, publicUrl: options.publicUrl, sessionTtlSeconds: options.sessionTtlSeconds });
+  registerAuditRoutes(app, { accounts: deps.accounts, audit: deps.audit, sessionGuard });
+
+  const dashboard = options.dashboardDir !== undefined && existsSync(join(options.dashboardDir, 'index.html')) ? options.dashboardDir : undefined;
+  if (dashboard !== undefined) {
+    await app.register(fastifyStatic, { root: dashboard, prefix: '/', wildcard: false, index: ['index.html'], cacheControl: true, maxAge: '1h' });
+  } else {
+    deps.logger.warn({ dashboardDir: options.dashboardDir }, 'dashboard build not found; serving the API only (run `npm run build`)');
+  }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const isApi = API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
+    // Client-side routes of the single-page dashboard all load index.html.
+    if (dashboard !== undefined && !isApi && (request.method === 'GET' || request.method === 'HEAD') && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    const allow = allowedMethods(path);
+    if (allow.length > 0) {
+      return sendProblem(
+        request,
+        reply,
+        new AppError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow.join(', ')}.`, { allow }, { allow: allow.join(', ') }),
+      );
+    }
+    return sendProblem(request, reply, new AppError('route_not_found', `No route ${request.method} ${path}. See /docs for the API reference.`));
+  });
+
+  return app;
+}

@@ -1,0 +1,66 @@
+/**
+ * The closed list of error codes Paygate returns. Every error a client sees carries exactly
+ * one of these in `code`; `docs/errors.md` documents each one (a test keeps them in step).
+ * Add codes here, never invent them at a throw site.
+ */
+export const ERROR_CATALOGUE = {
+  validation_failed: { status: 400, title: 'The request did not pass validation' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  bad_request: { status: 400, title: 'The request could not be understood' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  invalid_credentials: { status: 401, title: 'E-mail or password is wrong' },
+  totp_required: { status: 401, title: 'A two-factor code is required' },
+  totp_invalid: { status: 401, title: 'The two-factor code is wrong or was already used' },
+  reauth_invalid: { status: 401, title: 'Re-authentication failed' },
+  insufficient_role: { status: 403, title: 'Your role does not allow this action' },
+  csrf_token_invalid: { status: 403, title: 'Missing or wrong CSRF token' },
+  reauth_required: { status: 403, title: 'Confirm your identity to continue' },
+  not_found: { status: 404, title: 'The resource does not exist' },
+  route_not_found: { status: 404, title: 'No such route' },
+  method_not_allowed: { status: 405, title: 'Method not allowed on this route' },
+  email_taken: { status: 409, title: 'An account with this e-mail already exists' },
+  already_member: { status: 409, title: 'This user is already a member' },
+  last_owner: { status: 409, title: 'A Business Partner must keep at least one owner' },
+  totp_already_enabled: { status: 409, title: 'Two-factor authentication is already on' },
+  totp_not_enabled: { status: 409, title: 'Two-factor authentication is not on' },
+  totp_setup_missing: { status: 409, title: 'Start two-factor setup first' },
+  invitation_invalid: { status: 410, title: 'The invitation is expired, revoked or already used' },
+  invitation_email_mismatch: { status: 403, title: 'The invitation was sent to another e-mail address' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  too_many_attempts: { status: 429, title: 'Too many attempts; wait before trying again' },
+  internal_error: { status: 500, title: 'Something went wrong on our side' },
+  database_unavailable: { status: 503, title: 'The database is unavailable; retry shortly' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface FieldError {
+  /** Dotted path of the offending field, prefixed with where it was: `body.email`, `query.limit`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * An error with a stable code, safe to show to the client. Anything else thrown is reported
+ * as `internal_error` without detail.
+ *
+ * @example
+ * throw new AppError('insufficient_role', 'Only owners can rename the Business Partner.', { required: 'owner' });
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    /** Extra members of the problem document (e.g. `retryAfterSeconds`, `errors`). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
+    /** Response headers that belong to the error (e.g. Retry-After, Allow). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(`${code}: ${detail}`);
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}

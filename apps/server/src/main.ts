@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { createLogger } from './lib/logger.js';
+import { startRuntime, VERSION } from './runtime.js';
+
+const USAGE = `paygate ${VERSION}
+
+Usage:
+  paygate start [--role all|api|worker]   run Paygate (default role: all = API + worker + dashboard)
+  paygate migrate                         apply pending database migrations and exit
+  paygate --help | --version
+
+Configuration comes from the environment; see the README's configuration table.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+  });
+  if (values.help === true || values.version === true) {
+    process.stdout.write(values.help === true ? USAGE : `${VERSION}\n`);
+    return 0;
+  }
+  const command = positionals[0] ?? 'start';
+  const env = { ...process.env, ...(values.role !== undefined ? { PAYGATE_ROLE: values.role } : {}) };
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+
+  if (command === 'migrate') {
+    const database = await openDatabase(config.database);
+    try {
+      const applied = await migrate(database.db);
+      logger.info(
+        { database: database.kind, applied: applied.map((m) => `${m.version}_${m.name}`) },
+        applied.length > 0 ? 'migrations applied' : 'nothing to migrate',
+      );
+    } finally {
+      await database.close();
+    }
+    return 0;
+  }
+  if (command !== 'start') {
+    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+    return 64;
+  }
+
+  const runtime = await startRuntime(config, logger);
+  logger.info({ role: config.role, database: runtime.database.kind, port: config.port }, 'paygate started');
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down: no new requests; finishing in-flight work');
+      const force = setTimeout(() => {
+        logger.error({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'graceful shutdown timed out; exiting');
+        process.exit(1);
+      }, config.shutdownTimeoutSeconds * 1000);
+      force.unref();
+      runtime.close().then(
+        () => resolve(),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error during shutdown');
+          resolve();
+        },
+      );
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+  logger.info('stopped');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`paygate failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,125 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { buildApp } from './http/app.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { resolveMasterKey } from './lib/master-key.js';
+import { SecretBox } from './lib/secret-box.js';
+import { AccountsService } from './modules/accounts/service.js';
+import { LoginThrottle } from './modules/accounts/throttle.js';
+import { AuditService } from './modules/audit/service.js';
+import { startMaintenance } from './worker/maintenance.js';
+
+export const VERSION = '0.1.0';
+
+/** The built dashboard, relative to this file in both src/ (tests) and dist/ (production). */
+export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist/', import.meta.url));
+
+export interface Services {
+  readonly database: Database;
+  readonly metrics: Metrics;
+  readonly secrets: SecretBox;
+  readonly audit: AuditService;
+  readonly accounts: AccountsService;
+}
+
+export interface Runtime extends Services {
+  readonly app: FastifyInstance | undefined;
+  /** Stop accepting, let in-flight requests and jobs finish, close the database. */
+  close(): Promise<void>;
+}
+
+/** Wire services over an open database. Used by `start` and by tests. */
+export function createServices(
+  database: Database,
+  config: Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'>,
+  masterKey: Buffer,
+  clock: Clock = systemClock,
+): Services {
+  const metrics = createMetrics();
+  const secrets = new SecretBox(masterKey);
+  const audit = new AuditService(database.db);
+  const accounts = new AccountsService(database.db, audit, new LoginThrottle(database.db), secrets, clock, {
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    reauthWindowSeconds: config.reauthWindowSeconds,
+    invitationTtlSeconds: 7 * 24 * 3600,
+  });
+  return { database, metrics, secrets, audit, accounts };
+}
+
+/**
+ * Open the database, migrate, build services, and start the parts this process's role runs:
+ * `api` serves HTTP, `worker` runs background jobs, `all` does both.
+ */
+export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const master = resolveMasterKey(config.masterKey, config.dataDir);
+  if (master.origin === 'generated') {
+    logger.warn(
+      { path: master.path },
+      'generated a new master key for secrets at rest; back it up — without it encrypted secrets cannot be read. Set PAYGATE_MASTER_KEY in production.',
+    );
+  }
+  const database = await openDatabase(config.database);
+  try {
+    const applied = await migrate(database.db);
+    logger.info(
+      { database: database.kind, applied: applied.map((m) => `${m.version}_${m.name}`) },
+      applied.length > 0 ? 'database migrated' : 'database schema is current',
+    );
+  } catch (error: unknown) {
+    await database.close();
+    throw error;
+  }
+  const services = createServices(database, config, master.key);
+
+  if (config.demoSeed) {
+    const demo = await services.accounts.seedDemo({ ip: '127.0.0.1', userAgent: 'paygate-seed', requestId: 'seed' });
+    if (demo !== null) {
+      const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+      // Printed once, on the database's first start, to the operator's terminal (not the JSON log).
+      process.stdout.write(
+        `\n  Demo account created (development only)\n    open      ${url}\n    e-mail    ${demo.email}\n    password  ${demo.password}\n\n`,
+      );
+    }
+  }
+
+  let app: FastifyInstance | undefined;
+  if (config.role === 'all' || config.role === 'api') {
+    app = await buildApp({
+      logger,
+      database,
+      metrics: services.metrics,
+      accounts: services.accounts,
+      audit: services.audit,
+      options: {
+        version: VERSION,
+        role: config.role,
+        publicUrl: config.publicUrl,
+        trustProxy: config.trustProxy,
+        bodyLimitBytes: config.bodyLimitBytes,
+        sessionTtlSeconds: config.sessionTtlSeconds,
+        dashboardDir: config.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
+      },
+    });
+    await app.listen({ port: config.port, host: config.host });
+  }
+  const maintenance = config.role === 'all' || config.role === 'worker' ? startMaintenance(services, logger) : undefined;
+
+  let closing: Promise<void> | undefined;
+  return {
+    ...services,
+    app,
+    close: () => {
+      closing ??= (async () => {
+        await app?.close();
+        await maintenance?.stop();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

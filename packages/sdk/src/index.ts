@@ -1,0 +1,1 @@
+export { PaygateApiError, type ProblemDocument } from './errors.js';
