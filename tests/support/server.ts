@@ -25,12 +25,19 @@ export interface TestServerOptions {
   readonly publicUrl?: string;
   readonly trustProxy?: boolean;
   readonly reauthWindowSeconds?: number;
+  readonly signatureWindowSeconds?: number;
+  readonly callbackSourceIps?: readonly string[];
+  /** Add test-only routes before the app is sealed. */
+  readonly configure?: (app: FastifyInstance, services: Services) => void;
+  /** Reuse an existing database (e.g. a second "instance" on the same PostgreSQL). */
+  readonly database?: TestDatabase;
 }
 
 /** The real application over a fresh database of `kind`; logs are silenced. */
 export async function createTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
-  const testDb = await createTestDatabase(kind);
-  const services = createServices(
+  const testDb = options.database ?? (await createTestDatabase(kind));
+  const ownsDatabase = options.database === undefined;
+  const services = await createServices(
     testDb.database,
     { sessionTtlSeconds: 3600, reauthWindowSeconds: options.reauthWindowSeconds ?? 300 },
     TEST_MASTER_KEY,
@@ -38,10 +45,7 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
   );
   const app = await buildApp({
     logger: createLogger('silent'),
-    database: testDb.database,
-    metrics: services.metrics,
-    accounts: services.accounts,
-    audit: services.audit,
+    services,
     options: {
       version: 'test',
       role: 'all',
@@ -49,9 +53,12 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
       trustProxy: options.trustProxy ?? false,
       bodyLimitBytes: 64 * 1024,
       sessionTtlSeconds: 3600,
+      signatureWindowSeconds: options.signatureWindowSeconds ?? 300,
+      callbackSourceIps: options.callbackSourceIps ?? ['127.0.0.2'],
       dashboardDir: options.dashboard === true ? DEFAULT_DASHBOARD_DIR : undefined,
     },
   });
+  options.configure?.(app, services);
   await app.ready();
   const server: TestServer = {
     app,
@@ -65,7 +72,8 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
     },
     close: async () => {
       await app.close();
-      await testDb.destroy();
+      await services.detach();
+      if (ownsDatabase) await testDb.destroy();
     },
   };
   return server;
@@ -99,7 +107,7 @@ export class Agent {
     });
     const setCookie = response.cookies.find((c) => c.name === 'paygate_session');
     if (setCookie !== undefined) this.cookie = setCookie.value === '' ? undefined : `paygate_session=${setCookie.value}`;
-    if (response.statusCode < 300 && response.headers['content-type']?.includes('json')) {
+    if (response.statusCode < 300 && String(response.headers['content-type'] ?? '').includes('json')) {
       const json = response.json() as { csrfToken?: unknown };
       if (typeof json.csrfToken === 'string') this.csrf = json.csrfToken;
     }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -40,6 +41,11 @@ export const environmentSchema = z.object({
     .default(24 * 7),
   PAYGATE_REAUTH_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   PAYGATE_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+  PAYGATE_SIGNATURE_WINDOW_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  PAYGATE_CALLBACK_SOURCE_IPS: z
+    .string()
+    .refine((v) => v.split(',').every((p) => isIP(p.trim()) !== 0), { message: 'must be a comma-separated list of IPv4/IPv6 addresses' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -66,6 +72,10 @@ export interface Config {
   readonly reauthWindowSeconds: number;
   readonly shutdownTimeoutSeconds: number;
   readonly logLevel: Environment['LOG_LEVEL'];
+  /** Accepted clock skew of signed requests, each way. */
+  readonly signatureWindowSeconds: number;
+  /** Local addresses outbound callbacks are sent from; published at /v1/meta/callback-ips. */
+  readonly callbackSourceIps: readonly string[];
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -128,5 +138,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     reauthWindowSeconds: env.PAYGATE_REAUTH_WINDOW_SECONDS,
     shutdownTimeoutSeconds: env.PAYGATE_SHUTDOWN_TIMEOUT_SECONDS,
     logLevel: env.LOG_LEVEL,
+    signatureWindowSeconds: env.PAYGATE_SIGNATURE_WINDOW_SECONDS,
+    callbackSourceIps: env.PAYGATE_CALLBACK_SOURCE_IPS?.split(',').map((p) => p.trim()) ?? [],
   };
 }

@@ -12,6 +12,10 @@ import { SecretBox } from './lib/secret-box.js';
 import { AccountsService } from './modules/accounts/service.js';
 import { LoginThrottle } from './modules/accounts/throttle.js';
 import { AuditService } from './modules/audit/service.js';
+import { IpAllowlistService } from './modules/ip-allowlist/service.js';
+import { CredentialCache } from './modules/keypairs/credentials.js';
+import { NonceStore } from './modules/keypairs/nonce-store.js';
+import { KeyPairsService } from './modules/keypairs/service.js';
 import { startMaintenance } from './worker/maintenance.js';
 
 export const VERSION = '0.1.0';
@@ -21,25 +25,26 @@ export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist
 
 export interface Services {
   readonly database: Database;
+  readonly clock: Clock;
   readonly metrics: Metrics;
   readonly secrets: SecretBox;
   readonly audit: AuditService;
   readonly accounts: AccountsService;
+  readonly keypairs: KeyPairsService;
+  readonly credentials: CredentialCache;
+  readonly nonces: NonceStore;
+  readonly allowlist: IpAllowlistService;
+  /** Stop listening for change notifications. */
+  detach(): Promise<void>;
 }
 
-export interface Runtime extends Services {
-  readonly app: FastifyInstance | undefined;
-  /** Stop accepting, let in-flight requests and jobs finish, close the database. */
-  close(): Promise<void>;
-}
+export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'>;
 
-/** Wire services over an open database. Used by `start` and by tests. */
-export function createServices(
-  database: Database,
-  config: Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'>,
-  masterKey: Buffer,
-  clock: Clock = systemClock,
-): Services {
+/**
+ * Wire services over an open database and subscribe caches to change notifications.
+ * Used by `start` and by tests; nothing here is a module-level singleton.
+ */
+export async function createServices(database: Database, config: ServiceConfig, masterKey: Buffer, clock: Clock = systemClock): Promise<Services> {
   const metrics = createMetrics();
   const secrets = new SecretBox(masterKey);
   const audit = new AuditService(database.db);
@@ -48,7 +53,49 @@ export function createServices(
     reauthWindowSeconds: config.reauthWindowSeconds,
     invitationTtlSeconds: 7 * 24 * 3600,
   });
-  return { database, metrics, secrets, audit, accounts };
+  const credentials = new CredentialCache(database.db);
+  const allowlist = new IpAllowlistService(database.db, accounts, audit);
+  const unsubscribes = [await credentials.attach(database), await allowlist.attach(database)];
+  return {
+    database,
+    clock,
+    metrics,
+    secrets,
+    audit,
+    accounts,
+    keypairs: new KeyPairsService(database.db, accounts, audit),
+    credentials,
+    nonces: new NonceStore(database.db),
+    allowlist,
+    detach: async () => {
+      for (const unsubscribe of unsubscribes) await unsubscribe();
+    },
+  };
+}
+
+export interface Runtime extends Services {
+  readonly app: FastifyInstance | undefined;
+  /** Stop accepting, let in-flight requests and jobs finish, close the database. */
+  close(): Promise<void>;
+}
+
+/** The HTTP app over wired services, with the options the configuration gives. */
+export function buildAppFromConfig(services: Services, config: Config, logger: Logger): Promise<FastifyInstance> {
+  return buildApp({
+    logger,
+    services,
+    options: {
+      version: VERSION,
+      role: config.role,
+      publicUrl: config.publicUrl,
+      trustProxy: config.trustProxy,
+      bodyLimitBytes: config.bodyLimitBytes,
+      sessionTtlSeconds: config.sessionTtlSeconds,
+      signatureWindowSeconds: config.signatureWindowSeconds,
+      callbackSourceIps: config.callbackSourceIps,
+      dashboardDir: config.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
+    },
+  });
 }
 
 /**
@@ -74,7 +121,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     await database.close();
     throw error;
   }
-  const services = createServices(database, config, master.key);
+  const services = await createServices(database, config, master.key);
 
   if (config.demoSeed) {
     const demo = await services.accounts.seedDemo({ ip: '127.0.0.1', userAgent: 'paygate-seed', requestId: 'seed' });
@@ -89,22 +136,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 
   let app: FastifyInstance | undefined;
   if (config.role === 'all' || config.role === 'api') {
-    app = await buildApp({
-      logger,
-      database,
-      metrics: services.metrics,
-      accounts: services.accounts,
-      audit: services.audit,
-      options: {
-        version: VERSION,
-        role: config.role,
-        publicUrl: config.publicUrl,
-        trustProxy: config.trustProxy,
-        bodyLimitBytes: config.bodyLimitBytes,
-        sessionTtlSeconds: config.sessionTtlSeconds,
-        dashboardDir: config.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
-      },
-    });
+    app = await buildAppFromConfig(services, config, logger);
     await app.listen({ port: config.port, host: config.host });
   }
   const maintenance = config.role === 'all' || config.role === 'worker' ? startMaintenance(services, logger) : undefined;
@@ -117,6 +149,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       closing ??= (async () => {
         await app?.close();
         await maintenance?.stop();
+        await services.detach();
         await database.close();
       })();
       return closing;

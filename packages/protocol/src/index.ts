@@ -1,1 +1,20 @@
 export { canonicalJson } from './canonical-json.js';
+export { checkContentDigest, contentDigest, type DigestCheck } from './content-digest.js';
+export { KEY_FILE_TYPE, type KeyFile, parseKeyFile, serializeKeyFile } from './key-file.js';
+export {
+  BODY_DIGEST_COMPONENT,
+  componentValue,
+  type HttpRequestParts,
+  type ParsedSignature,
+  parseSignatureHeaders,
+  REQUIRED_COMPONENTS,
+  type RequestToSign,
+  SIGNATURE_ALGORITHM,
+  SIGNATURE_LABEL,
+  SignatureFormatError,
+  type SignatureParameters,
+  type SignOptions,
+  signatureBase,
+  signRequest,
+  verifyRequestSignature,
+} from './request-signature.js';

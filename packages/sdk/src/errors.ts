@@ -44,3 +44,8 @@ export class PaygateApiError extends Error {
     return new PaygateApiError(status, undefined, requestId);
   }
 }
+
+/** The request never got an answer from Paygate (DNS, refused, reset, timeout) after its retries. */
+export class PaygateConnectionError extends Error {
+  override readonly name = 'PaygateConnectionError';
+}

@@ -1,1 +1,3 @@
-export { PaygateApiError, type ProblemDocument } from './errors.js';
+export { type KeyFile, parseKeyFile } from '@paygate/protocol';
+export { type Me, Paygate, type PaygateOptions, type RequestOptions } from './client.js';
+export { PaygateApiError, PaygateConnectionError, type ProblemDocument } from './errors.js';

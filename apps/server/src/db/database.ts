@@ -9,16 +9,105 @@ export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
   | { readonly kind: 'pglite'; readonly dataDir: string };
 
+export type NotificationHandler = (payload: string) => void;
+
 /** One handle over either driver; everything above it speaks Kysely and PostgreSQL SQL only. */
 export interface Database {
   readonly kind: DatabaseTarget['kind'];
   readonly db: Kysely<DB>;
   /** Resolves when a trivial query succeeds; rejects otherwise (used by /readyz). */
   ping(): Promise<void>;
+  /**
+   * LISTEN on a channel. `onGap` runs whenever notifications may have been missed (the listening
+   * connection was lost and re-established), so caches can drop everything they hold.
+   */
+  listen(channel: string, handler: NotificationHandler, onGap?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
+/** Send a notification inside the caller's transaction: listeners see it only if it commits. */
+export async function notifyInTransaction(executor: Kysely<DB>, channel: string, payload: string): Promise<void> {
+  await sql`select pg_notify(${channel}, ${payload})`.execute(executor);
+}
+
 const INT8_OID = 20;
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * A dedicated node-postgres connection for LISTEN (a pooled connection cannot hold a LISTEN).
+ * Reconnects with backoff when the server goes away, re-LISTENs, and reports the gap.
+ */
+class PgListener {
+  #client: pg.Client | undefined;
+  #connecting: Promise<pg.Client> | undefined;
+  #closed = false;
+  readonly #handlers = new Map<string, Set<{ handler: NotificationHandler; onGap: (() => void) | undefined }>>();
+
+  constructor(private readonly url: string) {}
+
+  async #connect(): Promise<pg.Client> {
+    if (this.#client) return this.#client;
+    this.#connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, application_name: 'paygate-listener' });
+      client.on('notification', (message) => {
+        for (const entry of this.#handlers.get(message.channel) ?? []) entry.handler(message.payload ?? '');
+      });
+      client.on('error', () => this.#lost(client));
+      client.on('end', () => this.#lost(client));
+      await client.connect();
+      for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${channel}`);
+      this.#client = client;
+      return client;
+    })().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  #lost(client: pg.Client): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    if (this.#closed) return;
+    const retry = (delay: number) => {
+      const timer = setTimeout(() => {
+        if (this.#closed) return;
+        this.#connect().then(
+          () => {
+            for (const entries of this.#handlers.values()) for (const e of entries) e.onGap?.();
+          },
+          () => retry(Math.min(delay * 2, 5_000)),
+        );
+      }, delay);
+      timer.unref();
+    };
+    // Until reconnected, notifications are lost: tell subscribers now, and again once back.
+    for (const entries of this.#handlers.values()) for (const e of entries) e.onGap?.();
+    retry(100);
+  }
+
+  async listen(channel: string, handler: NotificationHandler, onGap?: () => void): Promise<() => Promise<void>> {
+    const entry = { handler, onGap };
+    let set = this.#handlers.get(channel);
+    const first = set === undefined;
+    if (set === undefined) {
+      set = new Set();
+      this.#handlers.set(channel, set);
+    }
+    set.add(entry);
+    const client = await this.#connect();
+    if (first) await client.query(`LISTEN ${channel}`);
+    return async () => {
+      set.delete(entry);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}
 
 /**
  * Open the database described by `target`.
@@ -40,13 +129,21 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     // next checkout reconnects and requests in between get a 503 from the error handler.
     pool.on('error', () => undefined);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const listener = new PgListener(target.url);
     return {
       kind: 'postgres',
       db,
       ping: async () => {
         await sql`select 1`.execute(db);
       },
-      close: () => db.destroy(),
+      listen: (channel, handler, onGap) => {
+        if (!CHANNEL.test(channel)) throw new Error(`Invalid channel name ${channel}`);
+        return listener.listen(channel, handler, onGap);
+      },
+      close: async () => {
+        await listener.close();
+        await db.destroy();
+      },
     };
   }
 
@@ -60,6 +157,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     db,
     ping: async () => {
       await sql`select 1`.execute(db);
+    },
+    // In-process: PGlite delivers NOTIFY from its own connection, and there is no connection to lose.
+    listen: async (channel, handler) => {
+      if (!CHANNEL.test(channel)) throw new Error(`Invalid channel name ${channel}`);
+      const unsubscribe = await pglite.listen(channel, handler);
+      return async () => {
+        await unsubscribe();
+      };
     },
     close: async () => {
       await db.destroy();

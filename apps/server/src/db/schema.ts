@@ -108,6 +108,35 @@ export interface SchemaMigrationsTable {
   applied_at: CreatedAt;
 }
 
+export interface KeypairsTable {
+  id: string;
+  bp_id: string;
+  algorithm: ColumnType<'ed25519', 'ed25519' | undefined, never>;
+  public_key: string;
+  fingerprint: string;
+  source: 'generated' | 'uploaded';
+  created_at: CreatedAt;
+  created_by: string | null;
+  created_by_label: string;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revoked_by_label: string | null;
+}
+
+export interface RequestNoncesTable {
+  key_id: string;
+  nonce: string;
+  expires_at: Timestamp;
+}
+
+export interface IpAllowlistTable {
+  bp_id: string;
+  cidr: string;
+  label: string;
+  created_at: CreatedAt;
+  created_by_label: string;
+}
+
 /** The typed shape of Paygate's database, shared by the pg and PGlite drivers. */
 export interface DB {
   bps: BpsTable;
@@ -120,6 +149,9 @@ export interface DB {
   notifications: NotificationsTable;
   notification_reads: NotificationReadsTable;
   schema_migrations: SchemaMigrationsTable;
+  keypairs: KeypairsTable;
+  request_nonces: RequestNoncesTable;
+  ip_allowlist: IpAllowlistTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -6,26 +6,26 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Database } from '../db/database.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { registerAccountsRoutes } from '../modules/accounts/routes.js';
-import type { AccountsService } from '../modules/accounts/service.js';
 import { registerAuditRoutes } from '../modules/audit/routes.js';
-import type { AuditService } from '../modules/audit/service.js';
+import { registerBpApiRoutes } from '../modules/bp-api/routes.js';
+import { registerIpAllowlistRoutes } from '../modules/ip-allowlist/routes.js';
+import { registerKeyPairRoutes } from '../modules/keypairs/routes.js';
 import { registerSystemRoutes } from '../modules/system/routes.js';
+import type { Services } from '../runtime.js';
 import { toAppError } from './error-handler.js';
+import { registerJsonParser } from './json-body.js';
 import { trackRoutes } from './method-not-allowed.js';
-import { instrument, type Metrics } from './metrics.js';
+import { instrument } from './metrics.js';
 import { sendProblem } from './problem.js';
 import { createSessionGuard } from './session-auth.js';
+import { createSignatureGuard } from './signature-auth.js';
 
 export interface AppDeps {
   readonly logger: FastifyBaseLogger;
-  readonly database: Database;
-  readonly metrics: Metrics;
-  readonly accounts: AccountsService;
-  readonly audit: AuditService;
+  readonly services: Services;
   readonly options: {
     readonly version: string;
     readonly role: string;
@@ -33,6 +33,8 @@ export interface AppDeps {
     readonly trustProxy: boolean | string | string[];
     readonly bodyLimitBytes: number;
     readonly sessionTtlSeconds: number;
+    readonly signatureWindowSeconds: number;
+    readonly callbackSourceIps: readonly string[];
     /** Folder with the built dashboard (index.html); undefined or missing = API only. */
     readonly dashboardDir: string | undefined;
   };
@@ -46,7 +48,7 @@ const API_PREFIXES = ['/api/', '/v1/', '/docs', '/openapi.json', '/healthz', '/r
  * it over any database and read responses with `app.inject` or a real socket.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { options } = deps;
+  const { options, services } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
     trustProxy: options.trustProxy,
@@ -64,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const allowedMethods = trackRoutes(app);
+  registerJsonParser(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -75,11 +78,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-frame-options', 'DENY');
     return payload;
   });
-  instrument(app, deps.metrics);
+  instrument(app, services.metrics);
 
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(request, error);
-    deps.metrics.httpErrors.inc({ code: appError.code });
+    services.metrics.httpErrors.inc({ code: appError.code });
     if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
     else request.log.info({ code: appError.code }, 'request rejected');
     return sendProblem(request, reply, appError);
@@ -97,6 +100,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'Every error is an RFC 9457 problem document with a stable `code` (see docs/errors.md).',
       },
       servers: options.publicUrl ? [{ url: options.publicUrl }] : [],
+      components: {
+        securitySchemes: {
+          httpSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Signature',
+            description:
+              'RFC 9421 HTTP Message Signature with your Secondary KeyPair (Ed25519): Signature-Input covering "@method" "@path" "@query" (+ "content-digest" with a body), with created, keyid, alg="ed25519" and nonce. See docs/request-signing.md; the SDK does this for you.',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -104,10 +118,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const sessionGuard = createSessionGuard(deps.accounts);
-  registerSystemRoutes(app, { database: deps.database, metrics: deps.metrics, version: options.version, role: options.role });
-  registerAccountsRoutes(app, { accounts: deps.accounts, sessionGuard, publicUrl: options.publicUrl, sessionTtlSeconds: options.sessionTtlSeconds });
-  registerAuditRoutes(app, { accounts: deps.accounts, audit: deps.audit, sessionGuard });
+  const { accounts } = services;
+  const sessionGuard = createSessionGuard(accounts);
+  const signatureGuard = createSignatureGuard({
+    credentials: services.credentials,
+    nonces: services.nonces,
+    allowlist: services.allowlist,
+    clock: services.clock,
+    windowSeconds: options.signatureWindowSeconds,
+  });
+  registerSystemRoutes(app, { database: services.database, metrics: services.metrics, version: options.version, role: options.role });
+  registerAccountsRoutes(app, { accounts, sessionGuard, publicUrl: options.publicUrl, sessionTtlSeconds: options.sessionTtlSeconds });
+  registerAuditRoutes(app, { accounts, audit: services.audit, sessionGuard });
+  registerKeyPairRoutes(app, { accounts, keypairs: services.keypairs, sessionGuard, publicUrl: options.publicUrl });
+  registerIpAllowlistRoutes(app, { accounts, allowlist: services.allowlist, sessionGuard, callbackSourceIps: options.callbackSourceIps });
+  registerBpApiRoutes(app, { accounts, signatureGuard, callbackSourceIps: options.callbackSourceIps });
 
   const dashboard = options.dashboardDir !== undefined && existsSync(join(options.dashboardDir, 'index.html')) ? options.dashboardDir : undefined;
   if (dashboard !== undefined) {

@@ -14,6 +14,10 @@ export const PERMISSIONS = {
   'team:manage': 'admin',
   'audit:read': 'developer',
   'notifications:read': 'viewer',
+  'keypair:read': 'developer',
+  'keypair:manage': 'admin',
+  'ip_allowlist:read': 'developer',
+  'ip_allowlist:manage': 'admin',
 } as const satisfies Record<string, MemberRole>;
 
 export type Permission = keyof typeof PERMISSIONS;
