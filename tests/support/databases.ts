@@ -23,10 +23,10 @@ function withDatabaseName(url: string, name: string): string {
 }
 
 /** Create a fresh PostgreSQL database on the TEST_DATABASE_URL server (dropped by destroy). */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (TEST_DATABASE_URL === undefined) throw new Error('TEST_DATABASE_URL is not set');
+export async function createPostgresDatabase(adminUrl: string | undefined = TEST_DATABASE_URL): Promise<{ url: string; drop(): Promise<void> }> {
+  if (adminUrl === undefined) throw new Error('TEST_DATABASE_URL is not set');
   const name = `paygate_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`create database ${name}`);
@@ -34,9 +34,9 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
     await admin.end();
   }
   return {
-    url: withDatabaseName(TEST_DATABASE_URL, name),
+    url: withDatabaseName(adminUrl, name),
     drop: async () => {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
         await client.query(`drop database if exists ${name} with (force)`);

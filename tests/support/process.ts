@@ -27,9 +27,10 @@ export class PaygateProcess {
     readonly port: number,
     env: Record<string, string>,
     args: string[] = ['start'],
+    nodeArgs: string[] = [],
   ) {
     if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npm run build\` first (npm test does).`);
-    this.child = spawn(process.execPath, [SERVER_ENTRY, ...args], {
+    this.child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY, ...args], {
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

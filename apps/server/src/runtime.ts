@@ -65,7 +65,7 @@ export async function createServices(database: Database, config: ServiceConfig, 
     accounts,
     keypairs: new KeyPairsService(database.db, accounts, audit),
     credentials,
-    nonces: new NonceStore(database.db),
+    nonces: new NonceStore(database.relaxedDb),
     allowlist,
     detach: async () => {
       for (const unsubscribe of unsubscribes) await unsubscribe();

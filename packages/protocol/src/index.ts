@@ -5,6 +5,7 @@ export {
   BODY_DIGEST_COMPONENT,
   componentValue,
   type HttpRequestParts,
+  importVerifyKey,
   type ParsedSignature,
   parseSignatureHeaders,
   REQUIRED_COMPONENTS,
@@ -17,4 +18,5 @@ export {
   signatureBase,
   signRequest,
   verifyRequestSignature,
+  verifyRequestSignatureAsync,
 } from './request-signature.js';

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign, verify, webcrypto } from 'node:crypto';
 import { contentDigest } from './content-digest.js';
 import { type InnerList, type Item, parseDictionary, StructuredFieldError, serializeInnerList, Token } from './structured-fields.js';
 
@@ -252,6 +252,23 @@ export function parseSignatureHeaders(headers: Readonly<Record<string, string | 
     signatureParams: serializeInnerList(input),
     signature: signature.value,
   };
+}
+
+/**
+ * Verify with WebCrypto: the same check as {@link verifyRequestSignature}, but the Ed25519 work runs
+ * on libuv's thread pool, off the event loop, so a server keeps serving other requests meanwhile.
+ * `publicKey` comes from {@link importVerifyKey}.
+ */
+export async function verifyRequestSignatureAsync(parts: HttpRequestParts, parsed: ParsedSignature, publicKey: webcrypto.CryptoKey): Promise<boolean> {
+  if (parsed.signature.length !== 64) return false;
+  const base = signatureBase(parts, parsed.components, parsed.signatureParams);
+  return webcrypto.subtle.verify('Ed25519', publicKey, parsed.signature, Buffer.from(base, 'utf8'));
+}
+
+/** Import an Ed25519 public key (KeyObject or SPKI PEM) for {@link verifyRequestSignatureAsync}. */
+export function importVerifyKey(publicKey: KeyObject | string): Promise<webcrypto.CryptoKey> {
+  const der = asKeyObject(publicKey, 'public').export({ format: 'der', type: 'spki' });
+  return webcrypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']);
 }
 
 /** Verify the Ed25519 signature over the request's signature base. */

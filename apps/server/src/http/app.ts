@@ -132,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, { accounts, audit: services.audit, sessionGuard });
   registerKeyPairRoutes(app, { accounts, keypairs: services.keypairs, sessionGuard, publicUrl: options.publicUrl });
   registerIpAllowlistRoutes(app, { accounts, allowlist: services.allowlist, sessionGuard, callbackSourceIps: options.callbackSourceIps });
-  registerBpApiRoutes(app, { accounts, signatureGuard, callbackSourceIps: options.callbackSourceIps });
+  registerBpApiRoutes(app, { signatureGuard, callbackSourceIps: options.callbackSourceIps });
 
   const dashboard = options.dashboardDir !== undefined && existsSync(join(options.dashboardDir, 'index.html')) ? options.dashboardDir : undefined;
   if (dashboard !== undefined) {

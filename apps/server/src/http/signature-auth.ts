@@ -6,7 +6,7 @@ import {
   REQUIRED_COMPONENTS,
   SIGNATURE_ALGORITHM,
   SignatureFormatError,
-  verifyRequestSignature,
+  verifyRequestSignatureAsync,
 } from '@paygate/protocol';
 import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { Clock } from '../lib/clock.js';
@@ -19,6 +19,7 @@ import type { NonceStore } from '../modules/keypairs/nonce-store.js';
 /** Who a verified signed request comes from. */
 export interface ApiPrincipal {
   readonly bpId: string;
+  readonly bpName: string;
   readonly keyId: string;
   readonly environment: 'sandbox' | 'live';
 }
@@ -118,7 +119,7 @@ export function createSignatureGuard(deps: SignatureGuardDeps): preValidationAsy
     };
     let valid: boolean;
     try {
-      valid = verifyRequestSignature(parts, parsed, credential.publicKey);
+      valid = await verifyRequestSignatureAsync(parts, parsed, credential.verifyKey);
     } catch (error: unknown) {
       if (error instanceof SignatureFormatError) throw malformed(error.message);
       throw error;
@@ -146,7 +147,7 @@ export function createSignatureGuard(deps: SignatureGuardDeps): preValidationAsy
       const fresh = await deps.credentials.get(credential.keyId);
       throw keyRevoked(credential.keyId, fresh?.revokedAt ?? now);
     }
-    request.principal = { bpId: credential.bpId, keyId: credential.keyId, environment: credential.environment };
+    request.principal = { bpId: credential.bpId, bpName: credential.bpName, keyId: credential.keyId, environment: credential.environment };
   };
 }
 

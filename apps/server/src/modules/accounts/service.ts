@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { CHANNELS } from '../../db/channels.js';
+import { notifyInTransaction } from '../../db/database.js';
 import type { DB, MemberRole, UserRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
@@ -362,6 +364,7 @@ export class AccountsService {
     await this.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('bps').select('name').where('id', '=', access.bpId).forUpdate().executeTakeFirstOrThrow();
       await trx.updateTable('bps').set({ name }).where('id', '=', access.bpId).execute();
+      await notifyInTransaction(trx, CHANNELS.credentials, access.bpId);
       await this.audit.record(trx, {
         bpId: access.bpId,
         actor: access.actor,

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from '../../http/problem.js';
 import { principalOf } from '../../http/signature-auth.js';
-import type { AccountsService } from '../accounts/service.js';
 
 /** Every signed route answers these when the signature is refused. */
 export const signedErrors = { 401: problemSchema, 403: problemSchema };
@@ -11,7 +10,7 @@ export const signedErrors = { 401: problemSchema, 403: problemSchema };
 /** `/v1/me` (test your credentials) and the public `/v1/meta/…` routes. */
 export function registerBpApiRoutes(
   root: FastifyInstance,
-  deps: { accounts: AccountsService; signatureGuard: preValidationAsyncHookHandler; callbackSourceIps: readonly string[] },
+  deps: { signatureGuard: preValidationAsyncHookHandler; callbackSourceIps: readonly string[] },
 ): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
@@ -30,8 +29,13 @@ export function registerBpApiRoutes(
     },
     handler: async (request) => {
       const principal = principalOf(request);
-      const bp = await deps.accounts.getBp(principal.bpId);
-      return { bpId: principal.bpId, bpName: bp.name, keyId: principal.keyId, environment: principal.environment, serverTime: new Date().toISOString() };
+      return {
+        bpId: principal.bpId,
+        bpName: principal.bpName,
+        keyId: principal.keyId,
+        environment: principal.environment,
+        serverTime: new Date().toISOString(),
+      };
     },
   });
 

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
+import { CHANNELS } from '../../db/channels.js';
 import { type Database, notifyInTransaction } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import type { AccountsService, BpAccess, RequestOrigin, SessionContext } from '../accounts/service.js';
 import type { AuditService } from '../audit/service.js';
-import { CREDENTIALS_CHANNEL } from '../keypairs/credentials.js';
 import { normaliseCidr, type ParsedRange, parseRange } from './cidr.js';
 
 export interface AllowlistEntry {
@@ -33,7 +33,7 @@ export class IpAllowlistService {
 
   attach(database: Database): Promise<() => Promise<void>> {
     return database.listen(
-      CREDENTIALS_CHANNEL,
+      CHANNELS.credentials,
       (bpId) => this.#cache.delete(bpId),
       () => this.#cache.clear(),
     );
@@ -96,7 +96,7 @@ export class IpAllowlistService {
         link: '/developers/ip-whitelist',
         auditId,
       });
-      await notifyInTransaction(trx, CREDENTIALS_CHANNEL, access.bpId);
+      await notifyInTransaction(trx, CHANNELS.credentials, access.bpId);
     });
     this.#cache.delete(access.bpId);
     return this.list(access.bpId);

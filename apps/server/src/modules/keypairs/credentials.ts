@@ -1,5 +1,7 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject, webcrypto } from 'node:crypto';
+import { importVerifyKey } from '@paygate/protocol';
 import type { Kysely } from 'kysely';
+import { CHANNELS } from '../../db/channels.js';
 import type { Database } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { publicKeyFromPem } from './keys.js';
@@ -8,13 +10,13 @@ import { publicKeyFromPem } from './keys.js';
 export interface Credential {
   readonly keyId: string;
   readonly bpId: string;
+  readonly bpName: string;
   readonly environment: 'sandbox' | 'live';
   readonly publicKey: KeyObject;
+  /** The same key imported for WebCrypto, which verifies off the event loop. */
+  readonly verifyKey: webcrypto.CryptoKey;
   readonly revokedAt: Date | null;
 }
-
-/** Channel on which every KeyPair or allowlist change of a BP is announced (payload: bp id). */
-export const CREDENTIALS_CHANNEL = 'paygate_credentials';
 
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 50_000;
@@ -22,7 +24,7 @@ const MAX_ENTRIES = 50_000;
 /**
  * In-memory cache of credentials by key id, so a signed request does not fetch its public key.
  *
- * Entries are dropped when a change of their BP is announced on {@link CREDENTIALS_CHANNEL}
+ * Entries are dropped when a change of their BP is announced on {@link CHANNELS.credentials}
  * (NOTIFY sent inside the changing transaction), when the listening connection was lost, and
  * after a TTL as a last resort. Revocation does not depend on this cache: consuming the nonce
  * re-checks in the same SQL statement that the key is still active (see NonceStore).
@@ -35,7 +37,7 @@ export class CredentialCache {
   /** Subscribe to change announcements; returns the unsubscribe function. */
   attach(database: Database): Promise<() => Promise<void>> {
     return database.listen(
-      CREDENTIALS_CHANNEL,
+      CHANNELS.credentials,
       (bpId) => this.invalidateBp(bpId),
       () => this.#entries.clear(),
     );
@@ -47,13 +49,22 @@ export class CredentialCache {
     const row = await this.db
       .selectFrom('keypairs as k')
       .innerJoin('bps as b', 'b.id', 'k.bp_id')
-      .select(['k.id', 'k.bp_id', 'k.public_key', 'k.revoked_at', 'b.environment'])
+      .select(['k.id', 'k.bp_id', 'k.public_key', 'k.revoked_at', 'b.environment', 'b.name'])
       .where('k.id', '=', keyId)
       .executeTakeFirst();
-    const credential: Credential | null =
-      row === undefined
-        ? null
-        : { keyId: row.id, bpId: row.bp_id, environment: row.environment, publicKey: publicKeyFromPem(row.public_key), revokedAt: row.revoked_at };
+    let credential: Credential | null = null;
+    if (row !== undefined) {
+      const publicKey = publicKeyFromPem(row.public_key);
+      credential = {
+        keyId: row.id,
+        bpId: row.bp_id,
+        bpName: row.name,
+        environment: row.environment,
+        publicKey,
+        verifyKey: await importVerifyKey(publicKey),
+        revokedAt: row.revoked_at,
+      };
+    }
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
     this.#entries.set(keyId, { credential, loadedAt: Date.now() });
     return credential;

@@ -5,6 +5,11 @@ export type NonceOutcome = 'accepted' | 'reused' | 'key_revoked';
 
 /**
  * Remembers the nonces of accepted signed requests in PostgreSQL, shared by all API processes.
+ * It writes through the database's relaxed pool (asynchronous commit): waiting for an fsync per
+ * request would cap throughput at (concurrency / fsync latency), and the only loss a PostgreSQL
+ * crash can cause is forgetting the nonces of the last fraction of a second, which could let a
+ * captured request from that instant be replayed within its window. Money-moving routes are
+ * idempotent by their own keys, so such a replay cannot act twice (docs/request-signing.md).
  *
  * The insert is conditional on the key still being active, in the same statement: a request
  * signed with a key revoked a moment ago on another instance is refused here even if that
@@ -54,11 +59,11 @@ export class NonceStore {
       seen.add(id);
       return true;
     });
-    const values = sql.join(unique.map((e) => sql`(${e.keyId}, ${e.nonce}, ${e.expiresAt.toISOString()}::timestamptz)`));
+    // Three array parameters whatever the batch size: no per-row SQL to build or parse.
     const inserted = await sql<{ key_id: string; nonce: string }>`
       insert into request_nonces (key_id, nonce, expires_at)
       select v.key_id, v.nonce, v.expires_at
-      from (values ${values}) as v (key_id, nonce, expires_at)
+      from unnest(${unique.map((e) => e.keyId)}::text[], ${unique.map((e) => e.nonce)}::text[], ${unique.map((e) => e.expiresAt.toISOString())}::timestamptz[]) as v (key_id, nonce, expires_at)
       join keypairs k on k.id = v.key_id and k.revoked_at is null
       on conflict (key_id, nonce) do nothing
       returning key_id, nonce`.execute(this.db);

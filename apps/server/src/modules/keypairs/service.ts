@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
+import { CHANNELS } from '../../db/channels.js';
 import { notifyInTransaction } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { AccountsService, BpAccess, RequestOrigin, SessionContext } from '../accounts/service.js';
 import type { AuditService } from '../audit/service.js';
-import { CREDENTIALS_CHANNEL } from './credentials.js';
 import { generateKeyPair, type PublicKeyInfo, parseUploadedPublicKey } from './keys.js';
 
 export interface KeyPairView {
@@ -135,7 +135,7 @@ export class KeyPairsService {
         link: '/developers/keypair',
         auditId,
       });
-      await notifyInTransaction(trx, CREDENTIALS_CHANNEL, access.bpId);
+      await notifyInTransaction(trx, CHANNELS.credentials, access.bpId);
       return active?.id ?? null;
     });
     const { active } = await this.list(access.bpId);

@@ -1,0 +1,81 @@
+import { Redirect, Route, Switch } from 'wouter';
+import { AccountSecurityPage } from '../features/account/account-security-page';
+import { AuditLogPage } from '../features/audit/audit-log-page';
+import { PublicOnly, RequireActiveBp, RequireSession } from '../features/auth/current-session';
+import { LoginPage } from '../features/auth/login-page';
+import { SignupPage } from '../features/auth/signup-page';
+import { ComingSoonPage } from '../features/developers/coming-soon-page';
+import { COMING_SOON_SECTIONS } from '../features/developers/coming-soon-sections';
+import { OverviewPage } from '../features/developers/overview-page';
+import { InvitationPage } from '../features/invitations/invitation-page';
+import { TeamPage } from '../features/team/team-page';
+import { AppLayout } from './layout/app-layout';
+import { HOME_PATH } from './navigation';
+import { NotFoundPage } from './not-found-page';
+
+export function AppRouter() {
+  return (
+    <Switch>
+      <Route path="/login">
+        <PublicOnly>
+          <LoginPage />
+        </PublicOnly>
+      </Route>
+      <Route path="/signup">
+        <PublicOnly>
+          <SignupPage />
+        </PublicOnly>
+      </Route>
+      <Route path="/invite/:token">{(params) => <InvitationPage token={params.token} />}</Route>
+      <Route>
+        <RequireSession>
+          <AppLayout>
+            <AppRoutes />
+          </AppLayout>
+        </RequireSession>
+      </Route>
+    </Switch>
+  );
+}
+
+/** Pages inside the shell; the session is guaranteed here. */
+function AppRoutes() {
+  return (
+    <Switch>
+      <Route path="/">
+        <Redirect to={HOME_PATH} replace />
+      </Route>
+      <Route path="/developers">
+        <Redirect to={HOME_PATH} replace />
+      </Route>
+      <Route path="/developers/overview">
+        <RequireActiveBp>
+          <OverviewPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/audit-log">
+        <RequireActiveBp>
+          <AuditLogPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/team">
+        <RequireActiveBp>
+          <TeamPage />
+        </RequireActiveBp>
+      </Route>
+      {COMING_SOON_SECTIONS.map((section) => (
+        <Route key={section.path} path={section.path}>
+          <RequireActiveBp>
+            <ComingSoonPage section={section} />
+          </RequireActiveBp>
+        </Route>
+      ))}
+      <Route path="/account/security">
+        <AccountSecurityPage />
+      </Route>
+      <Route>
+        <NotFoundPage />
+      </Route>
+    </Switch>
+  );
+}

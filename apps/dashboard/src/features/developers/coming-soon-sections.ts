@@ -1,0 +1,37 @@
+export interface ComingSoonSection {
+  readonly path: string;
+  readonly title: string;
+  readonly description: string;
+}
+
+/** Developer pages that are not built yet; each says plainly what it will do. */
+export const COMING_SOON_SECTIONS: readonly ComingSoonSection[] = [
+  {
+    path: '/developers/keypair',
+    title: 'KeyPair',
+    description: 'Generate and refresh the Ed25519 Secondary KeyPair your backend signs API requests with.',
+  },
+  {
+    path: '/developers/api-secret',
+    title: 'API Secret',
+    description: 'Reveal and rotate the API secret that identifies your backend, after confirming it is you.',
+  },
+  {
+    path: '/developers/callback-urls',
+    title: 'Callback URLs',
+    description: 'Register the HTTPS endpoints Paygate sends signed payment callbacks to, and send test events to them.',
+  },
+  {
+    path: '/developers/deliveries',
+    title: 'Deliveries',
+    description: 'Inspect every callback delivery attempt with its response and timing, and retry the ones that failed.',
+  },
+  {
+    path: '/developers/ip-whitelist',
+    title: 'IP Whitelist',
+    description: 'Limit API access to the IP addresses and ranges your servers call from.',
+  },
+];
+
+export const OVERVIEW_COMING_SOON =
+  "A summary of your integration's health — recent API traffic, callback delivery success and anything that needs your attention.";

@@ -1,0 +1,171 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, HAS_CHROMIUM } from '../support/environment.js';
+import { createTestServer, TestClock, type TestServer } from '../support/server.js';
+
+const DASHBOARD_INDEX = fileURLToPath(new URL('../../apps/dashboard/dist/index.html', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+const DEVELOPER_NAV = ['Overview', 'KeyPair', 'API Secret', 'Callback URLs', 'Deliveries', 'IP Whitelist', 'Audit log', 'Team'];
+const PASSWORD = 'correct horse battery staple';
+const REAUTH_WINDOW_SECONDS = 300;
+
+/** Uncaught exceptions in the page would mean a broken screen even if the assertions pass. */
+function collectPageErrors(page: Page, into: string[]): void {
+  page.on('pageerror', (error) => into.push(error.message));
+}
+
+describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let baseUrl: string;
+  // Logging in counts as a fresh identity check; the clock lets the test outlast that window.
+  const clock = new TestClock();
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(DASHBOARD_INDEX))
+      throw new Error('The dashboard is not built: run `npm run build -w @paygate/dashboard` (or `npm test`, which builds first).');
+    server = await createTestServer('pglite', { dashboard: true, clock, reauthWindowSeconds: REAUTH_WINDOW_SECONDS });
+    baseUrl = await server.listen();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function newPage(errors: string[]): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    collectPageErrors(page, errors);
+    return page;
+  }
+
+  it('signs up an owner, invites a developer who joins, and logs out and in again', { timeout: 60_000 }, async () => {
+    const errors: string[] = [];
+    const stamp = Date.now().toString(36);
+    const owner = { name: 'Olivia Owner', email: `owner.${stamp}@example.com` };
+    const invitee = { name: 'Dev Eloper', email: `dev.${stamp}@example.com` };
+    const businessName = `Acme ${stamp}`;
+
+    // ── An app page without a session goes to the log-in page ────────────────
+    const page = await newPage(errors);
+    await page.goto(`${baseUrl}/developers/team`);
+    await page.getByRole('heading', { name: 'Log in to Paygate' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/developers/team');
+
+    // ── Sign up a new owner with a new Business Partner ──────────────────────
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your Paygate account' }).waitFor();
+    await page.getByLabel('Your name').fill(owner.name);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Business name').fill(businessName);
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/developers/overview');
+    expect(await page.getByTestId('bp-switcher').locator('option:checked').textContent()).toBe(businessName);
+    expect(await page.locator('.top-bar').textContent()).toContain(owner.email);
+    expect(await page.getByRole('region', { name: 'Business Partner' }).textContent()).toContain(businessName);
+
+    // ── The Developers nav holds exactly the eight sections ──────────────────
+    const nav = page.getByTestId('developers-nav');
+    expect(await nav.getByRole('link').allTextContents()).toEqual(DEVELOPER_NAV);
+    await nav.getByRole('link', { name: 'KeyPair' }).click();
+    await page.getByRole('heading', { name: 'KeyPair', level: 1 }).waitFor();
+    expect(await page.getByRole('region', { name: 'Coming soon' }).textContent()).toContain('Ed25519 Secondary KeyPair');
+
+    // ── Invite a developer; the link is shown once ───────────────────────────
+    await nav.getByRole('link', { name: 'Team' }).click();
+    await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
+    expect(await page.getByRole('region', { name: 'Members' }).textContent()).toContain(owner.email);
+    await page.getByLabel('Email address').fill(invitee.email);
+    await page.getByLabel('Role', { exact: true }).selectOption('developer');
+    await page.getByRole('button', { name: 'Create invitation link' }).click();
+
+    const invitationUrl = (await page.getByTestId('invitation-url').textContent())?.trim() ?? '';
+    expect(invitationUrl).toMatch(new RegExp(`^${baseUrl}/invite/[A-Za-z0-9_-]{20,}$`));
+    expect(await page.getByRole('button', { name: 'Copy link' }).isVisible()).toBe(true);
+    const pending = page.getByRole('region', { name: 'Pending invitations' });
+    await pending.getByText(invitee.email).waitFor();
+    expect(await pending.textContent()).toContain('Developer');
+
+    // ── The invitee opens the link in another browser and signs up to join ──
+    const inviteePage = await newPage(errors);
+    await inviteePage.goto(invitationUrl);
+    await inviteePage.getByRole('heading', { name: `Join ${businessName}` }).waitFor();
+    expect(await inviteePage.locator('.auth-card').textContent()).toContain(invitee.email);
+    expect(await inviteePage.getByLabel('Email').inputValue()).toBe(invitee.email);
+    expect(await inviteePage.getByLabel('Business name').count()).toBe(0);
+    await inviteePage.getByLabel('Your name').fill(invitee.name);
+    await inviteePage.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await inviteePage.getByRole('button', { name: 'Sign up to join' }).click();
+
+    await inviteePage.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    expect(await inviteePage.getByTestId('bp-switcher').locator('option:checked').textContent()).toBe(businessName);
+    await inviteePage.getByTestId('developers-nav').getByRole('link', { name: 'Team' }).click();
+    await inviteePage.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
+    // Developers see the team but cannot invite.
+    expect(await inviteePage.getByRole('heading', { name: 'Invite member' }).count()).toBe(0);
+
+    // ── The owner sees the new member, and the invitation is no longer pending ──
+    await page.reload();
+    const members = page.getByRole('region', { name: 'Members' });
+    await members.getByText(invitee.email).waitFor();
+    expect(await members.textContent()).toContain(invitee.name);
+    expect(await pending.textContent()).toContain('No pending invitations.');
+
+    // ── A role change is sensitive: once the log-in is no longer recent, confirm it's you ──
+    clock.advance(REAUTH_WINDOW_SECONDS + 1);
+    await page.getByLabel(`Role for ${invitee.name}`).selectOption('viewer');
+    const confirm = page.getByRole('dialog', { name: "Confirm it's you" });
+    await confirm.waitFor();
+    await confirm.getByLabel('Password').fill(PASSWORD);
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    // The select stays disabled until the retried change has been saved and the list reloaded.
+    const roleSelect = page.getByLabel(`Role for ${invitee.name}`);
+    await expect.poll(() => roleSelect.isEnabled(), { timeout: 10_000 }).toBe(true);
+    expect(await roleSelect.inputValue()).toBe('viewer');
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    // ── Team changes reach the notifications bell ───────────────────────────
+    const bell = page.getByRole('button', { name: /^Notifications/ });
+    await page.getByRole('button', { name: /^Notifications, \d+ unread$/ }).waitFor();
+    await bell.click();
+    expect(await page.locator('.notifications-panel').textContent()).toContain('New team member');
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: `${RESULTS_DIR}dashboard.png`, fullPage: true });
+
+    // ── Log out, then log in again ──────────────────────────────────────────
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in to Paygate' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/developers/overview');
+    expect(await page.locator('.top-bar').textContent()).toContain(owner.name);
+
+    expect(errors).toEqual([]);
+  });
+});
