@@ -46,6 +46,10 @@ export const environmentSchema = z.object({
     .string()
     .refine((v) => v.split(',').every((p) => isIP(p.trim()) !== 0), { message: 'must be a comma-separated list of IPv4/IPv6 addresses' })
     .optional(),
+  PAYGATE_REQUEST_LOG: booleanFlag.default(true),
+  PAYGATE_USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  PAYGATE_USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(730).default(90),
+  PAYGATE_USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -76,6 +80,9 @@ export interface Config {
   readonly signatureWindowSeconds: number;
   /** Local addresses outbound callbacks are sent from; published at /v1/meta/callback-ips. */
   readonly callbackSourceIps: readonly string[];
+  /** Record every /v1/ request in the usage log (off only for benchmarks and debugging). */
+  readonly requestLog: boolean;
+  readonly usageRetention: { readonly rawDays: number; readonly minuteDays: number; readonly rollupDays: number };
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -140,5 +147,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     logLevel: env.LOG_LEVEL,
     signatureWindowSeconds: env.PAYGATE_SIGNATURE_WINDOW_SECONDS,
     callbackSourceIps: env.PAYGATE_CALLBACK_SOURCE_IPS?.split(',').map((p) => p.trim()) ?? [],
+    requestLog: env.PAYGATE_REQUEST_LOG,
+    usageRetention: {
+      rawDays: env.PAYGATE_USAGE_RAW_RETENTION_DAYS,
+      minuteDays: env.PAYGATE_USAGE_MINUTE_RETENTION_DAYS,
+      rollupDays: env.PAYGATE_USAGE_ROLLUP_RETENTION_DAYS,
+    },
   };
 }

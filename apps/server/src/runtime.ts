@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { buildApp } from './http/app.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
 import { resolveMasterKey } from './lib/master-key.js';
 import { SecretBox } from './lib/secret-box.js';
 import { AccountsService } from './modules/accounts/service.js';
@@ -16,7 +17,11 @@ import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
 import { NonceStore } from './modules/keypairs/nonce-store.js';
 import { KeyPairsService } from './modules/keypairs/service.js';
+import { RequestLogWriter } from './modules/usage/request-log.js';
+import { DEFAULT_RETENTION, UsageRollup } from './modules/usage/rollup.js';
+import { RequestLogQueries, UsageService } from './modules/usage/service.js';
 import { startMaintenance } from './worker/maintenance.js';
+import { startUsageJobs } from './worker/usage-jobs.js';
 
 export const VERSION = '0.1.0';
 
@@ -34,17 +39,28 @@ export interface Services {
   readonly credentials: CredentialCache;
   readonly nonces: NonceStore;
   readonly allowlist: IpAllowlistService;
+  readonly usage: UsageService;
+  readonly requestLogQueries: RequestLogQueries;
+  readonly rollup: UsageRollup;
+  /** Undefined when the request log is switched off (PAYGATE_REQUEST_LOG=false). */
+  readonly requestLog: RequestLogWriter | undefined;
   /** Stop listening for change notifications. */
   detach(): Promise<void>;
 }
 
-export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'>;
+export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'> & Partial<Pick<Config, 'requestLog' | 'usageRetention'>>;
 
 /**
  * Wire services over an open database and subscribe caches to change notifications.
  * Used by `start` and by tests; nothing here is a module-level singleton.
  */
-export async function createServices(database: Database, config: ServiceConfig, masterKey: Buffer, clock: Clock = systemClock): Promise<Services> {
+export async function createServices(
+  database: Database,
+  config: ServiceConfig,
+  masterKey: Buffer,
+  clock: Clock = systemClock,
+  logger: Logger = createLogger('silent'),
+): Promise<Services> {
   const metrics = createMetrics();
   const secrets = new SecretBox(masterKey);
   const audit = new AuditService(database.db);
@@ -67,6 +83,10 @@ export async function createServices(database: Database, config: ServiceConfig, 
     credentials,
     nonces: new NonceStore(database.relaxedDb),
     allowlist,
+    usage: new UsageService(database.db, clock),
+    requestLogQueries: new RequestLogQueries(database.db),
+    rollup: new UsageRollup(database.db, config.usageRetention ?? DEFAULT_RETENTION),
+    requestLog: config.requestLog === false ? undefined : new RequestLogWriter(database.relaxedDb, logger, metrics.registry),
     detach: async () => {
       for (const unsubscribe of unsubscribes) await unsubscribe();
     },
@@ -121,7 +141,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     await database.close();
     throw error;
   }
-  const services = await createServices(database, config, master.key);
+  const services = await createServices(database, config, master.key, systemClock, logger);
 
   if (config.demoSeed) {
     const demo = await services.accounts.seedDemo({ ip: '127.0.0.1', userAgent: 'paygate-seed', requestId: 'seed' });
@@ -137,9 +157,12 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   let app: FastifyInstance | undefined;
   if (config.role === 'all' || config.role === 'api') {
     app = await buildAppFromConfig(services, config, logger);
+    services.requestLog?.start();
     await app.listen({ port: config.port, host: config.host });
   }
-  const maintenance = config.role === 'all' || config.role === 'worker' ? startMaintenance(services, logger) : undefined;
+  const workerRole = config.role === 'all' || config.role === 'worker';
+  const maintenance = workerRole ? startMaintenance(services, logger) : undefined;
+  const usageJobs = workerRole ? startUsageJobs(services, logger) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -148,7 +171,10 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     close: () => {
       closing ??= (async () => {
         await app?.close();
+        // After the last response: write the request log entries still buffered.
+        await services.requestLog?.stop();
         await maintenance?.stop();
+        await usageJobs?.stop();
         await services.detach();
         await database.close();
       })();

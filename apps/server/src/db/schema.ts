@@ -137,6 +137,39 @@ export interface IpAllowlistTable {
   created_by_label: string;
 }
 
+export interface ApiRequestsTable {
+  occurred_at: Timestamp;
+  bp_id: string;
+  key_id: string | null;
+  method: string;
+  route: string;
+  status: number;
+  duration_us: number;
+  client_ip: string | null;
+  error_code: string | null;
+  request_id: string;
+}
+
+export interface UsageRollupTable {
+  bp_id: string;
+  bucket: Timestamp;
+  method: string;
+  route: string;
+  status: number;
+  lb: number;
+  count: number;
+  total_us: Int8;
+}
+
+export interface UsageWatermarksTable {
+  level: 'minute' | 'hour' | 'day';
+  upto: Timestamp;
+}
+
+export interface UsageDirtyMinutesTable {
+  bucket: Timestamp;
+}
+
 /** The typed shape of Paygate's database, shared by the pg and PGlite drivers. */
 export interface DB {
   bps: BpsTable;
@@ -152,6 +185,12 @@ export interface DB {
   keypairs: KeypairsTable;
   request_nonces: RequestNoncesTable;
   ip_allowlist: IpAllowlistTable;
+  api_requests: ApiRequestsTable;
+  usage_minute: UsageRollupTable;
+  usage_hour: UsageRollupTable;
+  usage_day: UsageRollupTable;
+  usage_watermarks: UsageWatermarksTable;
+  usage_dirty_minutes: UsageDirtyMinutesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -14,6 +14,7 @@ import { registerBpApiRoutes } from '../modules/bp-api/routes.js';
 import { registerIpAllowlistRoutes } from '../modules/ip-allowlist/routes.js';
 import { registerKeyPairRoutes } from '../modules/keypairs/routes.js';
 import { registerSystemRoutes } from '../modules/system/routes.js';
+import { registerUsageRoutes } from '../modules/usage/routes.js';
 import type { Services } from '../runtime.js';
 import { toAppError } from './error-handler.js';
 import { registerJsonParser } from './json-body.js';
@@ -80,8 +81,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   instrument(app, services.metrics);
 
+  const requestLog = services.requestLog;
+  if (requestLog !== undefined) {
+    // Every /v1/ request attributable to a BP — including ones refused for their signature, once
+    // the keyid named a known key — goes to the usage log, off the request path.
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url;
+      if (route === undefined || !route.startsWith('/v1/')) return;
+      const who = request.principal ?? request.claimedKey;
+      if (who === undefined) return;
+      requestLog.record({
+        occurredAt: new Date(),
+        bpId: who.bpId,
+        keyId: who.keyId,
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        durationUs: Math.round(reply.elapsedTime * 1000),
+        clientIp: request.ip,
+        errorCode: request.errorCode ?? null,
+        requestId: request.id,
+      });
+    });
+  }
+
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(request, error);
+    request.errorCode = appError.code;
     services.metrics.httpErrors.inc({ code: appError.code });
     if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
     else request.log.info({ code: appError.code }, 'request rejected');
@@ -132,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, { accounts, audit: services.audit, sessionGuard });
   registerKeyPairRoutes(app, { accounts, keypairs: services.keypairs, sessionGuard, publicUrl: options.publicUrl });
   registerIpAllowlistRoutes(app, { accounts, allowlist: services.allowlist, sessionGuard, callbackSourceIps: options.callbackSourceIps });
+  registerUsageRoutes(app, { accounts, usage: services.usage, requestLog: services.requestLogQueries, sessionGuard, signatureGuard });
   registerBpApiRoutes(app, { signatureGuard, callbackSourceIps: options.callbackSourceIps });
 
   const dashboard = options.dashboardDir !== undefined && existsSync(join(options.dashboardDir, 'index.html')) ? options.dashboardDir : undefined;

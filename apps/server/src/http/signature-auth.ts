@@ -30,6 +30,8 @@ declare module 'fastify' {
     principal?: ApiPrincipal;
     /** The key id named by the signature and its BP, when known — even if verification failed. */
     claimedKey?: { keyId: string; bpId: string };
+    /** The error code this request was answered with, for the usage log. */
+    errorCode?: string;
     /** Exact body bytes, kept by the JSON parser for Content-Digest. */
     rawBody?: Buffer;
   }
@@ -44,6 +46,7 @@ export interface SignatureGuardDeps {
 }
 
 const NONCE = /^[A-Za-z0-9._~+/=-]{16,128}$/;
+const KEY_ID = /^kp_[0-9a-z]{26}$/;
 
 export function principalOf(request: FastifyRequest): ApiPrincipal {
   if (request.principal === undefined) throw new AppError('signature_missing', 'Sign the request with your Secondary KeyPair.');
@@ -71,6 +74,10 @@ export function createSignatureGuard(deps: SignatureGuardDeps): preValidationAsy
     const { params, components } = parsed;
     const malformed = (detail: string) => new AppError('signature_malformed', `${detail} See docs/request-signing.md.`);
     if (params.keyid === undefined) throw malformed('The signature has no keyid parameter; set it to your KeyPair id (kp_…).');
+    // Resolve the key first (cheap: cached) so that even a refused request is attributed to the
+    // BP it names, in that BP's usage log; the checks below still answer in the documented order.
+    const credential = KEY_ID.test(params.keyid) ? await deps.credentials.get(params.keyid) : null;
+    if (credential !== null) request.claimedKey = { keyId: credential.keyId, bpId: credential.bpId };
     if (params.alg !== SIGNATURE_ALGORITHM)
       throw malformed(`The signature must declare alg="${SIGNATURE_ALGORITHM}"${params.alg === undefined ? '' : ` (got "${params.alg}")`}.`);
     if (params.created === undefined) throw malformed('The signature has no created parameter (Unix seconds).');
@@ -92,10 +99,8 @@ export function createSignatureGuard(deps: SignatureGuardDeps): preValidationAsy
       );
     }
 
-    const credential = await deps.credentials.get(params.keyid);
     if (credential === null)
       throw new AppError('key_unknown', `No KeyPair ${params.keyid}. Check the key id in your SDK configuration against the dashboard's KeyPair page.`);
-    request.claimedKey = { keyId: credential.keyId, bpId: credential.bpId };
     if (credential.revokedAt !== null) throw keyRevoked(params.keyid, credential.revokedAt);
 
     if (components.includes(BODY_DIGEST_COMPONENT)) {

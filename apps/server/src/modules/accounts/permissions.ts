@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   'team:manage': 'admin',
   'audit:read': 'developer',
   'notifications:read': 'viewer',
+  'usage:read': 'viewer',
   'keypair:read': 'developer',
   'keypair:manage': 'admin',
   'ip_allowlist:read': 'developer',
