@@ -75,18 +75,21 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser', () => {
     await page.getByLabel('Business name').fill(businessName);
     await page.getByRole('button', { name: 'Create account' }).click();
 
-    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/developers/overview');
+    // A new owner starts on the KeyPair page, where the integration begins (tests/browser/keypair.test.ts covers it).
+    await page.getByRole('heading', { name: 'Generate your first Secondary KeyPair' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/developers/keypair');
     expect(await page.getByTestId('bp-switcher').locator('option:checked').textContent()).toBe(businessName);
     expect(await page.locator('.top-bar').textContent()).toContain(owner.email);
-    expect(await page.getByRole('region', { name: 'Business Partner' }).textContent()).toContain(businessName);
 
     // ── The Developers nav holds exactly the eight sections ──────────────────
     const nav = page.getByTestId('developers-nav');
     expect(await nav.getByRole('link').allTextContents()).toEqual(DEVELOPER_NAV);
-    await nav.getByRole('link', { name: 'KeyPair' }).click();
-    await page.getByRole('heading', { name: 'KeyPair', level: 1 }).waitFor();
-    expect(await page.getByRole('region', { name: 'Coming soon' }).textContent()).toContain('Ed25519 Secondary KeyPair');
+    await nav.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    expect(await page.getByRole('region', { name: 'Business Partner' }).textContent()).toContain(businessName);
+    // Without a KeyPair the overview points at the page that creates one.
+    await page.getByRole('region', { name: 'Set up your Secondary KeyPair' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Generate KeyPair' }).getAttribute('href')).toBe('/developers/keypair');
 
     // ── Invite a developer; the link is shown once ───────────────────────────
     await nav.getByRole('link', { name: 'Team' }).click();

@@ -26,22 +26,35 @@ CREATE TABLE api_requests_default PARTITION OF api_requests DEFAULT;
 CREATE INDEX api_requests_bp_time_idx ON api_requests (bp_id, occurred_at DESC);
 CREATE INDEX api_requests_bp_request_idx ON api_requests (bp_id, request_id);
 
--- Rollups: one row per (bucket, BP, endpoint, status, latency bucket), so merging histograms
--- and totals is a plain SUM at every level.
+-- Rollups, at each level (minute, hour, day): request counts per (bucket, BP, endpoint, status),
+-- and the latency histogram per (bucket, BP, endpoint, latency bucket) in a table of its own — so
+-- neither multiplies the other's rows, and merging histograms is a plain SUM.
 CREATE TABLE usage_minute (
   bp_id    text NOT NULL,
   bucket   timestamptz NOT NULL,
   method   text NOT NULL,
   route    text NOT NULL,
   status   smallint NOT NULL,
-  lb       smallint NOT NULL,
   count    integer NOT NULL,
   total_us bigint NOT NULL,
-  PRIMARY KEY (bp_id, bucket, method, route, status, lb)
+  PRIMARY KEY (bp_id, bucket, method, route, status)
 );
 CREATE INDEX usage_minute_bucket_idx ON usage_minute (bucket);
 CREATE TABLE usage_hour (LIKE usage_minute INCLUDING ALL);
 CREATE TABLE usage_day (LIKE usage_minute INCLUDING ALL);
+
+CREATE TABLE usage_minute_latency (
+  bp_id  text NOT NULL,
+  bucket timestamptz NOT NULL,
+  method text NOT NULL,
+  route  text NOT NULL,
+  lb     smallint NOT NULL,
+  count  integer NOT NULL,
+  PRIMARY KEY (bp_id, bucket, method, route, lb)
+);
+CREATE INDEX usage_minute_latency_bucket_idx ON usage_minute_latency (bucket);
+CREATE TABLE usage_hour_latency (LIKE usage_minute_latency INCLUDING ALL);
+CREATE TABLE usage_day_latency (LIKE usage_minute_latency INCLUDING ALL);
 
 -- How far each rollup level is complete (exclusive upper bound), advanced in the same
 -- transaction as the rollup rows it covers: a crash can never double-count.

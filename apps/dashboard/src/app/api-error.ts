@@ -15,19 +15,36 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly requestId: string | null;
   readonly fieldErrors: readonly FieldError[];
+  /** The whole problem document, for members beyond the standard ones (e.g. the `suggestion` of `ip_entry_invalid`). */
+  readonly extra: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, code: string, detail: string, requestId: string | null, fieldErrors: readonly FieldError[] = [], options?: ErrorOptions) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    requestId: string | null,
+    fieldErrors: readonly FieldError[] = [],
+    options?: ErrorOptions,
+    extra: Readonly<Record<string, unknown>> = {},
+  ) {
     super(`${code}: ${detail}`, options);
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.requestId = requestId;
     this.fieldErrors = fieldErrors;
+    this.extra = extra;
   }
 
   /** The server names fields by where they were found (`body.email`); forms ask by the plain name. */
   fieldMessage(field: string): string | undefined {
     return this.fieldErrors.find((e) => e.field === field || e.field === `body.${field}`)?.message;
+  }
+
+  /** A text member of the problem document beyond the standard ones, if the server sent it. */
+  extraText(name: string): string | undefined {
+    const value = this.extra[name];
+    return typeof value === 'string' ? value : undefined;
   }
 }
 
@@ -64,7 +81,7 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
   if (isRecord(body) && typeof body.code === 'string') {
     const detail = typeof body.detail === 'string' ? body.detail : typeof body.title === 'string' ? body.title : 'The request failed.';
     const requestId = typeof body.requestId === 'string' ? body.requestId : headerRequestId;
-    return new ApiError(response.status, body.code, detail, requestId, readFieldErrors(body.errors));
+    return new ApiError(response.status, body.code, detail, requestId, readFieldErrors(body.errors), undefined, body);
   }
   return new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`.trim(), headerRequestId);
 }

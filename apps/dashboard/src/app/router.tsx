@@ -8,6 +8,8 @@ import { ComingSoonPage } from '../features/developers/coming-soon-page';
 import { COMING_SOON_SECTIONS } from '../features/developers/coming-soon-sections';
 import { OverviewPage } from '../features/developers/overview-page';
 import { InvitationPage } from '../features/invitations/invitation-page';
+import { IpWhitelistPage } from '../features/ip-allowlist/ip-whitelist-page';
+import { KeyPairPage } from '../features/keypair/keypair-page';
 import { TeamPage } from '../features/team/team-page';
 import { AppLayout } from './layout/app-layout';
 import { HOME_PATH } from './navigation';
@@ -51,6 +53,16 @@ function AppRoutes() {
       <Route path="/developers/overview">
         <RequireActiveBp>
           <OverviewPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/keypair">
+        <RequireActiveBp>
+          <KeyPairPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/ip-whitelist">
+        <RequireActiveBp>
+          <IpWhitelistPage />
         </RequireActiveBp>
       </Route>
       <Route path="/developers/audit-log">

@@ -156,9 +156,17 @@ export interface UsageRollupTable {
   method: string;
   route: string;
   status: number;
-  lb: number;
   count: number;
   total_us: Int8;
+}
+
+export interface UsageLatencyTable {
+  bp_id: string;
+  bucket: Timestamp;
+  method: string;
+  route: string;
+  lb: number;
+  count: number;
 }
 
 export interface UsageWatermarksTable {
@@ -189,6 +197,9 @@ export interface DB {
   usage_minute: UsageRollupTable;
   usage_hour: UsageRollupTable;
   usage_day: UsageRollupTable;
+  usage_minute_latency: UsageLatencyTable;
+  usage_hour_latency: UsageLatencyTable;
+  usage_day_latency: UsageLatencyTable;
   usage_watermarks: UsageWatermarksTable;
   usage_dirty_minutes: UsageDirtyMinutesTable;
 }

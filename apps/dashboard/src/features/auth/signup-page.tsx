@@ -20,7 +20,8 @@ export function SignupPage() {
     mutationFn: (input: SignUpInput) => authApi.signUp(input),
     onSuccess: (session) => {
       storeSession(client, session);
-      navigate('/developers/overview', { replace: true });
+      // A new owner's first job is the KeyPair their backend signs with; start them there.
+      navigate('/developers/keypair', { replace: true });
     },
   });
 

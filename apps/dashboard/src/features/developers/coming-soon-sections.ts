@@ -7,11 +7,6 @@ export interface ComingSoonSection {
 /** Developer pages that are not built yet; each says plainly what it will do. */
 export const COMING_SOON_SECTIONS: readonly ComingSoonSection[] = [
   {
-    path: '/developers/keypair',
-    title: 'KeyPair',
-    description: 'Generate and refresh the Ed25519 Secondary KeyPair your backend signs API requests with.',
-  },
-  {
     path: '/developers/api-secret',
     title: 'API Secret',
     description: 'Reveal and rotate the API secret that identifies your backend, after confirming it is you.',
@@ -25,11 +20,6 @@ export const COMING_SOON_SECTIONS: readonly ComingSoonSection[] = [
     path: '/developers/deliveries',
     title: 'Deliveries',
     description: 'Inspect every callback delivery attempt with its response and timing, and retry the ones that failed.',
-  },
-  {
-    path: '/developers/ip-whitelist',
-    title: 'IP Whitelist',
-    description: 'Limit API access to the IP addresses and ranges your servers call from.',
   },
 ];
 

@@ -70,15 +70,19 @@ export class IpAllowlistService {
     await this.db.transaction().execute(async (trx) => {
       await trx.selectFrom('bps').select('id').where('id', '=', access.bpId).forUpdate().executeTakeFirstOrThrow();
       const before = new Set((await trx.selectFrom('ip_allowlist').select('cidr').where('bp_id', '=', access.bpId).execute()).map((r) => r.cidr));
-      await trx.deleteFrom('ip_allowlist').where('bp_id', '=', access.bpId).execute();
-      if (normalised.size > 0) {
-        await trx
-          .insertInto('ip_allowlist')
-          .values([...normalised].map(([cidr, label]) => ({ bp_id: access.bpId, cidr, label, created_by_label: access.actor.label })))
-          .execute();
-      }
+      // Keep unchanged entries as they are (with their original date and author); update labels.
       const added = [...normalised.keys()].filter((c) => !before.has(c));
       const removed = [...before].filter((c) => !normalised.has(c));
+      if (removed.length > 0) await trx.deleteFrom('ip_allowlist').where('bp_id', '=', access.bpId).where('cidr', 'in', removed).execute();
+      for (const [cidr, label] of normalised) {
+        if (before.has(cidr)) await trx.updateTable('ip_allowlist').set({ label }).where('bp_id', '=', access.bpId).where('cidr', '=', cidr).execute();
+      }
+      if (added.length > 0) {
+        await trx
+          .insertInto('ip_allowlist')
+          .values(added.map((cidr) => ({ bp_id: access.bpId, cidr, label: normalised.get(cidr) ?? '', created_by_label: access.actor.label })))
+          .execute();
+      }
       const auditId = await this.audit.record(trx, {
         bpId: access.bpId,
         actor: access.actor,

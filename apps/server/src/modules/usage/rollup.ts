@@ -73,24 +73,36 @@ export class UsageRollup {
     }
   }
 
-  /** Replace the rows of `level` with buckets in [from, to) by aggregating the level below. */
+  /** Replace the rows of `level` (counts and latency) with buckets in [from, to) by aggregating the level below. */
   async #rebuild(trx: Kysely<DB>, level: Level, from: Date, to: Date): Promise<void> {
+    const counts = `usage_${level}`;
+    const latency = `usage_${level}_latency`;
+    await sql`delete from ${sql.table(counts)} where bucket >= ${from} and bucket < ${to}`.execute(trx);
+    await sql`delete from ${sql.table(latency)} where bucket >= ${from} and bucket < ${to}`.execute(trx);
     if (level === 'minute') {
-      await sql`delete from usage_minute where bucket >= ${from} and bucket < ${to}`.execute(trx);
       await sql`
-        insert into usage_minute (bp_id, bucket, method, route, status, lb, count, total_us)
-        select bp_id, date_trunc('minute', occurred_at, 'UTC'), method, route, status, paygate_latency_bucket(duration_us), count(*), sum(duration_us)
+        insert into usage_minute (bp_id, bucket, method, route, status, count, total_us)
+        select bp_id, date_trunc('minute', occurred_at, 'UTC'), method, route, status, count(*), sum(duration_us)
         from api_requests where occurred_at >= ${from} and occurred_at < ${to}
-        group by 1, 2, 3, 4, 5, 6`.execute(trx);
+        group by 1, 2, 3, 4, 5`.execute(trx);
+      await sql`
+        insert into usage_minute_latency (bp_id, bucket, method, route, lb, count)
+        select bp_id, date_trunc('minute', occurred_at, 'UTC'), method, route, paygate_latency_bucket(duration_us), count(*)
+        from api_requests where occurred_at >= ${from} and occurred_at < ${to}
+        group by 1, 2, 3, 4, 5`.execute(trx);
       return;
     }
-    const [table, source, unit] = level === 'hour' ? (['usage_hour', 'usage_minute', 'hour'] as const) : (['usage_day', 'usage_hour', 'day'] as const);
-    await sql`delete from ${sql.table(table)} where bucket >= ${from} and bucket < ${to}`.execute(trx);
+    const below = level === 'hour' ? 'minute' : 'hour';
     await sql`
-      insert into ${sql.table(table)} (bp_id, bucket, method, route, status, lb, count, total_us)
-      select bp_id, date_trunc(${unit}, bucket, 'UTC'), method, route, status, lb, sum(count), sum(total_us)
-      from ${sql.table(source)} where bucket >= ${from} and bucket < ${to}
-      group by 1, 2, 3, 4, 5, 6`.execute(trx);
+      insert into ${sql.table(counts)} (bp_id, bucket, method, route, status, count, total_us)
+      select bp_id, date_trunc(${level}, bucket, 'UTC'), method, route, status, sum(count), sum(total_us)
+      from ${sql.table(`usage_${below}`)} where bucket >= ${from} and bucket < ${to}
+      group by 1, 2, 3, 4, 5`.execute(trx);
+    await sql`
+      insert into ${sql.table(latency)} (bp_id, bucket, method, route, lb, count)
+      select bp_id, date_trunc(${level}, bucket, 'UTC'), method, route, lb, sum(count)
+      from ${sql.table(`usage_${below}_latency`)} where bucket >= ${from} and bucket < ${to}
+      group by 1, 2, 3, 4, 5`.execute(trx);
   }
 
   /**
@@ -168,10 +180,18 @@ export class UsageRollup {
       }
     }
     await sql`delete from api_requests_default where occurred_at < ${cutoff}`.execute(this.db);
-    await sql`delete from usage_minute where bucket < ${new Date(today - this.retention.minuteDays * DAY_MS)}`.execute(this.db);
+    const minuteCutoff = new Date(today - this.retention.minuteDays * DAY_MS);
     const rollupCutoff = new Date(today - this.retention.rollupDays * DAY_MS);
-    await sql`delete from usage_hour where bucket < ${rollupCutoff}`.execute(this.db);
-    await sql`delete from usage_day where bucket < ${rollupCutoff}`.execute(this.db);
+    for (const [table, cutoff] of [
+      ['usage_minute', minuteCutoff],
+      ['usage_minute_latency', minuteCutoff],
+      ['usage_hour', rollupCutoff],
+      ['usage_hour_latency', rollupCutoff],
+      ['usage_day', rollupCutoff],
+      ['usage_day_latency', rollupCutoff],
+    ] as const) {
+      await sql`delete from ${sql.table(table)} where bucket < ${cutoff}`.execute(this.db);
+    }
     return { created, dropped };
   }
 }

@@ -48,9 +48,9 @@ function floorTo(ms: number, step: number): number {
   return Math.floor(ms / step) * step;
 }
 
+/** 1 h → 60 minutes, 24 h → 24 hours, 7 d → 168 hours, 30 d → 30 days (hourly and daily series read hourly rollups). */
 function pickGranularity(spanMs: number): Granularity {
   if (spanMs <= 3 * 3_600_000) return '1m';
-  if (spanMs <= 36 * 3_600_000) return '15m';
   if (spanMs <= 10 * 86_400_000) return '1h';
   return '1d';
 }
@@ -176,49 +176,74 @@ export class UsageService {
     const hEnd = new Date(hEndMs);
     const mEnd = new Date(mEndMs);
     const bucket = granularity === null ? sql`null::timestamptz` : this.#bucketExpr(granularity, tz, wholeHourZone);
-    const rows = await sql<{ b: Date | null; status: number; method: string | null; route: string | null; lb: number | null; n: string; us: string }>`
-      with src as (
-        select bucket as t, method, route, status, lb, count::bigint as n, total_us as us from usage_hour
-          where bp_id = ${bpId} and bucket >= ${hStart} and bucket < ${hEnd}
-        union all
-        select bucket, method, route, status, lb, count::bigint, total_us from usage_minute
-          where bp_id = ${bpId} and bucket >= ${from} and bucket < ${mEnd} and not (bucket >= ${hStart} and bucket < ${hEnd})
-        union all
-        select occurred_at, method, route, status, paygate_latency_bucket(duration_us)::smallint, 1::bigint, duration_us::bigint from api_requests
-          where bp_id = ${bpId} and occurred_at >= ${mEnd} and occurred_at < ${to}
-      ),
-      binned as (select ${bucket} as b, status, method, route, lb, n, us from src)
-      select b, status, method, route, lb, sum(n) as n, sum(us) as us
-      from binned
-      group by grouping sets ((b, status), (method, route, status, lb))`.execute(this.db);
+    // Each source covers its own part of [from, to): whole hours from the hourly rollup, other
+    // rolled-up minutes from the minute rollup, and the not yet rolled-up tail from the raw log.
+    const where = {
+      hour: sql`bp_id = ${bpId} and bucket >= ${hStart} and bucket < ${hEnd}`,
+      minute: sql`bp_id = ${bpId} and bucket >= ${from} and bucket < ${mEnd} and not (bucket >= ${hStart} and bucket < ${hEnd})`,
+      raw: sql`bp_id = ${bpId} and occurred_at >= ${mEnd} and occurred_at < ${to}`,
+    };
+    const [counts, latency] = await Promise.all([
+      sql<{ b: Date | null; status: number; method: string | null; route: string | null; n: string; us: string }>`
+        with src as (
+          select bucket as t, method, route, status, count::bigint as n, total_us as us from usage_hour where ${where.hour}
+          union all
+          select bucket, method, route, status, count::bigint, total_us from usage_minute where ${where.minute}
+          union all
+          select occurred_at, method, route, status, 1::bigint, duration_us::bigint from api_requests where ${where.raw}
+        ),
+        binned as (select ${bucket} as b, status, method, route, n, us from src)
+        select b, status, method, route, sum(n) as n, sum(us) as us
+        from binned
+        group by grouping sets ((b, status), (method, route, status))`.execute(this.db),
+      sql<{ method: string; route: string; lb: number; n: string }>`
+        select method, route, lb, sum(n) as n from (
+          select method, route, lb, count::bigint as n from usage_hour_latency where ${where.hour}
+          union all
+          select method, route, lb, count::bigint from usage_minute_latency where ${where.minute}
+          union all
+          select method, route, paygate_latency_bucket(duration_us)::smallint, 1::bigint from api_requests where ${where.raw}
+        ) src
+        group by method, route, lb`.execute(this.db),
+    ]);
 
     const out: Aggregates = { bySeries: new Map(), byStatus: new Map(), byEndpoint: new Map(), histogram: new Map() };
-    for (const row of rows.rows) {
+    const endpoint = (method: string, route: string) => {
+      const key = `${method} ${route}`;
+      const existing = out.byEndpoint.get(key);
+      if (existing !== undefined) return existing;
+      const created = { method, route, n: 0, errors: 0, hist: new Map<number, number>() };
+      out.byEndpoint.set(key, created);
+      return created;
+    };
+    for (const row of counts.rows) {
       const n = Number(row.n);
-      if (row.method === null || row.route === null || row.lb === null) {
-        // (bucket, status) set: series and status distribution.
-        const s = out.byStatus.get(row.status) ?? { n: 0, us: 0 };
-        s.n += n;
-        s.us += Number(row.us);
-        out.byStatus.set(row.status, s);
-        if (row.b !== null) {
-          const t = row.b.getTime();
-          const point = out.bySeries.get(t) ?? { c2xx: 0, c3xx: 0, c4xx: 0, c5xx: 0 };
-          if (row.status < 300) point.c2xx += n;
-          else if (row.status < 400) point.c3xx += n;
-          else if (row.status < 500) point.c4xx += n;
-          else point.c5xx += n;
-          out.bySeries.set(t, point);
-        }
-      } else {
-        const key = `${row.method} ${row.route}`;
-        const e = out.byEndpoint.get(key) ?? { method: row.method, route: row.route, n: 0, errors: 0, hist: new Map<number, number>() };
+      if (row.method !== null && row.route !== null) {
+        const e = endpoint(row.method, row.route);
         e.n += n;
         if (row.status >= 400) e.errors += n;
-        e.hist.set(row.lb, (e.hist.get(row.lb) ?? 0) + n);
-        out.byEndpoint.set(key, e);
-        out.histogram.set(row.lb, (out.histogram.get(row.lb) ?? 0) + n);
+        continue;
       }
+      // (bucket, status) set: series and status distribution.
+      const s = out.byStatus.get(row.status) ?? { n: 0, us: 0 };
+      s.n += n;
+      s.us += Number(row.us);
+      out.byStatus.set(row.status, s);
+      if (row.b !== null) {
+        const t = row.b.getTime();
+        const point = out.bySeries.get(t) ?? { c2xx: 0, c3xx: 0, c4xx: 0, c5xx: 0 };
+        if (row.status < 300) point.c2xx += n;
+        else if (row.status < 400) point.c3xx += n;
+        else if (row.status < 500) point.c4xx += n;
+        else point.c5xx += n;
+        out.bySeries.set(t, point);
+      }
+    }
+    for (const row of latency.rows) {
+      const n = Number(row.n);
+      const e = endpoint(row.method, row.route);
+      e.hist.set(row.lb, (e.hist.get(row.lb) ?? 0) + n);
+      out.histogram.set(row.lb, (out.histogram.get(row.lb) ?? 0) + n);
     }
     return out;
   }
@@ -376,16 +401,18 @@ export class RequestLogQueries {
     return toRow(row);
   }
 
-  /** Routes seen recently, for the explorer's filter. */
+  /** Routes seen recently (hourly rollups for the week, minute rollups for the last hours), for the explorer's filter. */
   async routes(bpId: string, since: Date): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('usage_minute')
-      .select('route')
-      .distinct()
-      .where('bp_id', '=', bpId)
-      .where('bucket', '>=', since)
-      .orderBy('route')
-      .execute();
-    return rows.map((r) => r.route);
+    const [hours, minutes] = await Promise.all([
+      this.db.selectFrom('usage_hour').select('route').distinct().where('bp_id', '=', bpId).where('bucket', '>=', since).execute(),
+      this.db
+        .selectFrom('usage_minute')
+        .select('route')
+        .distinct()
+        .where('bp_id', '=', bpId)
+        .where('bucket', '>=', new Date(Date.now() - 2 * 3_600_000))
+        .execute(),
+    ]);
+    return [...new Set([...hours, ...minutes].map((r) => r.route))].sort();
   }
 }
