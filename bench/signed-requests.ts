@@ -13,8 +13,9 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { signRequest } from '@paygate/protocol';
 import { createPostgresDatabase } from '../tests/support/databases.js';
+import { HttpAgent } from '../tests/support/http-agent.js';
 import { freePort, PaygateProcess } from '../tests/support/process.js';
-import { fmt, HttpAgent, load, percentile } from './support.js';
+import { fmt, load, percentile } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);

@@ -22,8 +22,9 @@ import { type RequestLogEntry, RequestLogWriter } from '../apps/server/src/modul
 import { UsageRollup } from '../apps/server/src/modules/usage/rollup.js';
 import { UsageService } from '../apps/server/src/modules/usage/service.js';
 import { createPostgresDatabase } from '../tests/support/databases.js';
+import { HttpAgent } from '../tests/support/http-agent.js';
 import { freePort, PaygateProcess } from '../tests/support/process.js';
-import { fmt, HttpAgent, load, percentile } from './support.js';
+import { fmt, load, percentile } from './support.js';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);

@@ -1,11 +1,13 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Paygate, PaygateApiError } from '@paygate/sdk';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../apps/server/src/db/migrate.js';
 import { createPostgresDatabase } from '../support/databases.js';
 import { TEST_DATABASE_URL } from '../support/environment.js';
+import { HttpAgent } from '../support/http-agent.js';
 import { freePort, PaygateProcess } from '../support/process.js';
 
 /** Structural OpenAPI 3.1 checks: every operation answers something and every $ref resolves. */
@@ -54,6 +56,13 @@ describe('the paygate CLI on the embedded database', () => {
       expect(await (await fetch(`${first.url}/healthz`)).json()).toMatchObject({ status: 'ok', role: 'all' });
       expect(await (await fetch(`${first.url}/readyz`)).json()).toEqual({ status: 'ready', database: 'pglite' });
       assertValidOpenApi((await (await fetch(`${first.url}/openapi.json`)).json()) as Record<string, unknown>);
+      const home = await fetch(`${first.url}/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('content-type')).toContain('text/html');
+      const homeHtml = await home.text();
+      expect(homeHtml).toContain('<div id="root">');
+      // Client-side routes of the dashboard load the same page.
+      expect(await (await fetch(`${first.url}/developers/team`)).text()).toBe(homeHtml);
       const docs = await fetch(`${first.url}/docs/`);
       expect(docs.status).toBe(200);
       expect(await docs.text()).toContain('swagger');
@@ -144,6 +153,43 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('the paygate CLI on PostgreSQL'
       for (const p of processes) expect(await p.stop('SIGTERM')).toBe(0);
     } finally {
       for (const p of processes) await p.stop('SIGKILL');
+      await created.drop();
+    }
+  });
+});
+
+describe.skipIf(TEST_DATABASE_URL === undefined)('KeyPair revocation across API processes', () => {
+  it('two api processes on one PostgreSQL: refresh through one, the other refuses the old key on the very next request', async () => {
+    const created = await createPostgresDatabase();
+    const env = { DATABASE_URL: created.url, PAYGATE_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'), PAYGATE_ROLE: 'api' };
+    const a = new PaygateProcess(await freePort(), env);
+    const b = new PaygateProcess(await freePort(), env);
+    try {
+      await Promise.all([a.ready(), b.ready()]);
+      const owner = new HttpAgent(a.url);
+      const session = await owner.call('POST', '/api/auth/signup', {
+        email: 'two@example.com',
+        password: 'correct horse battery',
+        name: 'Two',
+        businessName: 'Two Procs',
+      });
+      const bpId = String(session.activeBpId);
+      const first = await owner.call('POST', `/api/bps/${bpId}/keypairs`, { mode: 'generate' });
+      const oldOnB = Paygate.fromKeyFile(String(first.keyFile), { baseUrl: b.url, maxRetries: 0 });
+      // B has verified the old key (and cached it).
+      expect((await oldOnB.me()).bpId).toBe(bpId);
+      const second = await owner.call('POST', `/api/bps/${bpId}/keypairs`, { mode: 'generate', confirm: true });
+      const error = await oldOnB.me().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PaygateApiError);
+      expect((error as PaygateApiError).code).toBe('key_revoked');
+      const newOnB = Paygate.fromKeyFile(String(second.keyFile), { baseUrl: b.url, maxRetries: 0 });
+      expect((await newOnB.me()).keyId).toBe((second.keypair as { id: string }).id);
+      for (const p of [a, b]) expect(await p.stop('SIGTERM')).toBe(0);
+    } finally {
+      for (const p of [a, b]) await p.stop('SIGKILL');
       await created.drop();
     }
   });
