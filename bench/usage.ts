@@ -173,7 +173,7 @@ async function overviewLatency(rows: number): Promise<number> {
       `  Overview 24 h, ${fmt(rows)} raw rows`.padEnd(39) +
         `p50 ${fmt(day.p50, 1)} ms  p95 ${fmt(day.p95, 1)} ms   (loaded in ${fmt(loaded)} s, rolled up in ${fmt(rolled)} s)`,
     );
-    say(`  Overview 7 d,  ${fmt(rows)} raw rows`.padEnd(39) + `p50 ${fmt(week.p50, 1)} ms  p95 ${fmt(week.p95, 1)} ms`);
+    say(`${`  Overview 7 d,  ${fmt(rows)} raw rows`.padEnd(39)}p50 ${fmt(week.p50, 1)} ms  p95 ${fmt(week.p95, 1)} ms`);
     return day.p95;
   } finally {
     await database.close();

@@ -50,6 +50,10 @@ export const environmentSchema = z.object({
   PAYGATE_USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   PAYGATE_USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(730).default(90),
   PAYGATE_USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
+  PAYGATE_SANDBOX_RATES: z.string().optional(),
+  PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
+  PAYGATE_ETHEREUM_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
+  PAYGATE_TRON_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -83,6 +87,10 @@ export interface Config {
   /** Record every /v1/ request in the usage log (off only for benchmarks and debugging). */
   readonly requestLog: boolean;
   readonly usageRetention: { readonly rawDays: number; readonly minuteDays: number; readonly rollupDays: number };
+  readonly sandboxRates: string | undefined;
+  /** Sandbox pending transactions are confirmed after this many seconds; 0 = only by hand. */
+  readonly sandboxAutoConfirmSeconds: number;
+  readonly chainXpubs: { readonly ethereum?: string; readonly tron?: string };
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -152,6 +160,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       rawDays: env.PAYGATE_USAGE_RAW_RETENTION_DAYS,
       minuteDays: env.PAYGATE_USAGE_MINUTE_RETENTION_DAYS,
       rollupDays: env.PAYGATE_USAGE_ROLLUP_RETENTION_DAYS,
+    },
+    sandboxRates: env.PAYGATE_SANDBOX_RATES,
+    sandboxAutoConfirmSeconds: env.PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS,
+    chainXpubs: {
+      ...(env.PAYGATE_ETHEREUM_XPUB !== undefined ? { ethereum: env.PAYGATE_ETHEREUM_XPUB } : {}),
+      ...(env.PAYGATE_TRON_XPUB !== undefined ? { tron: env.PAYGATE_TRON_XPUB } : {}),
     },
   };
 }

@@ -17,10 +17,15 @@ import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
 import { NonceStore } from './modules/keypairs/nonce-store.js';
 import { KeyPairsService } from './modules/keypairs/service.js';
+import { ChainKeyStore } from './modules/payments/chain-keys.js';
+import { FixedRateTable, parseRateTable } from './modules/payments/rates.js';
+import { SandboxChain } from './modules/payments/sandbox.js';
+import { PaymentsService } from './modules/payments/service.js';
 import { RequestLogWriter } from './modules/usage/request-log.js';
 import { DEFAULT_RETENTION, UsageRollup } from './modules/usage/rollup.js';
 import { RequestLogQueries, UsageService } from './modules/usage/service.js';
 import { startMaintenance } from './worker/maintenance.js';
+import { startSandboxChain } from './worker/sandbox-chain.js';
 import { startUsageJobs } from './worker/usage-jobs.js';
 
 export const VERSION = '0.1.0';
@@ -42,13 +47,17 @@ export interface Services {
   readonly usage: UsageService;
   readonly requestLogQueries: RequestLogQueries;
   readonly rollup: UsageRollup;
+  readonly payments: PaymentsService;
+  readonly sandbox: SandboxChain;
+  readonly chainKeys: ChainKeyStore;
   /** Undefined when the request log is switched off (PAYGATE_REQUEST_LOG=false). */
   readonly requestLog: RequestLogWriter | undefined;
   /** Stop listening for change notifications. */
   detach(): Promise<void>;
 }
 
-export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'> & Partial<Pick<Config, 'requestLog' | 'usageRetention'>>;
+export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'> &
+  Partial<Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs'>>;
 
 /**
  * Wire services over an open database and subscribe caches to change notifications.
@@ -72,6 +81,9 @@ export async function createServices(
   const credentials = new CredentialCache(database.db);
   const allowlist = new IpAllowlistService(database.db, accounts, audit);
   const unsubscribes = [await credentials.attach(database), await allowlist.attach(database)];
+  const chainKeys = new ChainKeyStore(database.db);
+  await chainKeys.ensure(config.chainXpubs ?? {});
+  const payments = new PaymentsService(database.db, chainKeys, new FixedRateTable(parseRateTable(config.sandboxRates)), clock);
   return {
     database,
     clock,
@@ -84,6 +96,9 @@ export async function createServices(
     nonces: new NonceStore(database.relaxedDb),
     allowlist,
     usage: new UsageService(database.db, clock),
+    payments,
+    sandbox: new SandboxChain(database.db, payments, clock),
+    chainKeys,
     requestLogQueries: new RequestLogQueries(database.db),
     rollup: new UsageRollup(database.db, config.usageRetention ?? DEFAULT_RETENTION),
     requestLog: config.requestLog === false ? undefined : new RequestLogWriter(database.relaxedDb, logger, metrics.registry),
@@ -163,6 +178,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const workerRole = config.role === 'all' || config.role === 'worker';
   const maintenance = workerRole ? startMaintenance(services, logger) : undefined;
   const usageJobs = workerRole ? startUsageJobs(services, logger) : undefined;
+  const sandboxChain = workerRole && config.sandboxAutoConfirmSeconds > 0 ? startSandboxChain(services, logger, config.sandboxAutoConfirmSeconds) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -175,6 +191,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         await services.requestLog?.stop();
         await maintenance?.stop();
         await usageJobs?.stop();
+        await sandboxChain?.stop();
         await services.detach();
         await database.close();
       })();

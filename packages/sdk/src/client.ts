@@ -26,6 +26,70 @@ export interface Me {
   readonly serverTime: string;
 }
 
+export interface Transaction {
+  readonly id: string;
+  readonly type: 'Deposit' | 'Withdrawal';
+  readonly layer: 'L1' | 'L2';
+  readonly status: 'Pending' | 'Confirmed' | 'Failed';
+  readonly fromAddress: string | null;
+  readonly toAddress: string;
+  /** Decimal string in the currency's units. */
+  readonly amount: string;
+  readonly coinSymbol: string;
+  readonly tokenSymbol: string | null;
+  readonly network: string;
+  readonly txHash: string | null;
+  readonly l2TxnHash: string | null;
+  readonly feesPaid: string | null;
+  readonly internalFee: { readonly deposit?: string };
+  readonly usdValue: string | null;
+  readonly settled: boolean;
+  readonly identifier: string | null;
+  readonly referenceId: string | null;
+  readonly depositRequestId: string | null;
+  readonly confirmations: number;
+  readonly requiredConfirmations: number;
+  readonly failureReason: string | null;
+  readonly initiatedAt: string;
+  readonly confirmedAt: string | null;
+}
+
+export interface TransactionPage {
+  readonly items: Transaction[];
+  readonly page: number;
+  readonly limit: number;
+  readonly total: number;
+}
+
+export interface DepositAddress {
+  readonly address: string;
+  readonly network: string;
+  readonly identifier: string;
+  readonly referenceId: string | null;
+  readonly createdAt: string;
+  readonly depositRequest: { readonly id: string; readonly requestedAmount: string; readonly requestedCurrency: string; readonly expiresAt: string } | null;
+}
+
+export interface Balance {
+  readonly currency: string;
+  readonly network: string;
+  readonly coinSymbol: string;
+  readonly tokenSymbol: string | null;
+  readonly available: string;
+  readonly pending: string;
+  readonly reserved: string;
+}
+
+export interface SupportedCurrency {
+  readonly network: string;
+  readonly coinSymbol: string;
+  readonly tokenSymbol: string | null;
+  readonly decimals: number;
+  readonly displayName: string;
+  readonly confirmations: number;
+  readonly payoutFee: string;
+}
+
 export interface RequestOptions {
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   readonly body?: unknown;
@@ -82,6 +146,58 @@ export class Paygate {
   /** Who these credentials authenticate as. A quick way to test an integration. */
   me(): Promise<Me> {
     return this.request<Me>('GET', '/v1/me');
+  }
+
+  // ── payments (names an AkashicPay integrator looks for) ──────────────────
+
+  /** The permanent deposit address of `identifier` on `network` (optionally opening a deposit request). */
+  getDepositAddress(input: {
+    network: string;
+    identifier: string;
+    referenceId?: string;
+    requestedAmount?: string;
+    requestedCurrency?: string;
+    expiresInSeconds?: number;
+  }): Promise<DepositAddress> {
+    // Idempotent by (identifier, network): safe to retry.
+    return this.request<DepositAddress>('POST', '/v1/deposit-addresses', { body: input, idempotent: true });
+  }
+
+  /** Send a payout. Idempotent by `referenceId`, so it is retried safely after network errors. */
+  payout(input: { referenceId: string; to: string; amount: string; network: string; token?: string }): Promise<Transaction> {
+    return this.request<Transaction>('POST', '/v1/payouts', { body: input, idempotent: true });
+  }
+
+  /** Transactions, newest first, with filters and pages of 10/25/50/100. */
+  getTransfers(
+    query: {
+      layer?: 'L1' | 'L2';
+      status?: 'Pending' | 'Confirmed' | 'Failed';
+      type?: 'Deposit' | 'Withdrawal';
+      from?: string;
+      to?: string;
+      hideSmall?: boolean;
+      page?: number;
+      limit?: 10 | 25 | 50 | 100;
+    } = {},
+  ): Promise<TransactionPage> {
+    return this.request<TransactionPage>('GET', '/v1/transactions', { query });
+  }
+
+  getTransactionDetails(id: string): Promise<Transaction> {
+    return this.request<Transaction>('GET', `/v1/transactions/${encodeURIComponent(id)}`);
+  }
+
+  async getBalance(): Promise<Balance[]> {
+    return (await this.request<{ items: Balance[] }>('GET', '/v1/balances')).items;
+  }
+
+  async getSupportedCurrencies(): Promise<SupportedCurrency[]> {
+    return (await this.request<{ items: SupportedCurrency[] }>('GET', '/v1/supported-currencies')).items;
+  }
+
+  async getExchangeRates(): Promise<{ symbol: string; usd: string }[]> {
+    return (await this.request<{ items: { symbol: string; usd: string }[] }>('GET', '/v1/exchange-rates')).items;
   }
 
   /** Send a signed request and parse the JSON answer; errors become {@link PaygateApiError}. */

@@ -1,3 +1,13 @@
 export { type KeyFile, parseKeyFile } from '@paygate/protocol';
-export { type Me, Paygate, type PaygateOptions, type RequestOptions } from './client.js';
+export {
+  type Balance,
+  type DepositAddress,
+  type Me,
+  Paygate,
+  type PaygateOptions,
+  type RequestOptions,
+  type SupportedCurrency,
+  type Transaction,
+  type TransactionPage,
+} from './client.js';
 export { PaygateApiError, PaygateConnectionError, type ProblemDocument } from './errors.js';

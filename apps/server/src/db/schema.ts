@@ -13,6 +13,7 @@ export interface BpsTable {
   id: string;
   name: string;
   environment: Generated<'sandbox' | 'live'>;
+  deposit_request_ttl_seconds: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -178,6 +179,103 @@ export interface UsageDirtyMinutesTable {
   bucket: Timestamp;
 }
 
+/** numeric columns are read as decimal strings on both drivers. */
+type Numeric = ColumnType<string, string | bigint, string | bigint>;
+
+export interface ChainKeysTable {
+  chain: 'ethereum' | 'tron';
+  xpub: string;
+  source: 'sandbox' | 'configured';
+  next_index: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface DepositAddressesTable {
+  id: string;
+  bp_id: string;
+  network: string;
+  chain: 'ethereum' | 'tron';
+  identifier: string;
+  reference_id: string | null;
+  address: string;
+  derivation_index: number;
+  created_at: CreatedAt;
+}
+
+export interface DepositRequestsTable {
+  id: string;
+  bp_id: string;
+  deposit_address_id: string;
+  requested_amount: Numeric;
+  requested_currency: string;
+  reference_id: string | null;
+  expires_at: Timestamp;
+  matched_tx_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface TransactionsTable {
+  id: string;
+  bp_id: string;
+  type: 'Deposit' | 'Withdrawal';
+  layer: 'L1' | 'L2';
+  network: string;
+  currency: string;
+  coin_symbol: string;
+  token_symbol: string | null;
+  amount: Numeric;
+  fee_deposit: ColumnType<string, string | bigint | undefined, string | bigint>;
+  fees_paid: Numeric | null;
+  usd_value: Numeric | null;
+  status: 'Pending' | 'Confirmed' | 'Failed';
+  settled: ColumnType<boolean, boolean | undefined, boolean>;
+  from_address: string | null;
+  to_address: string;
+  tx_hash: string | null;
+  l2_txn_hash: string | null;
+  identifier: string | null;
+  reference_id: string | null;
+  deposit_address_id: string | null;
+  deposit_request_id: string | null;
+  counterparty_tx_id: string | null;
+  confirmations: ColumnType<number, number | undefined, number>;
+  required_confirmations: ColumnType<number, number | undefined, number>;
+  request_fingerprint: string | null;
+  failure_reason: string | null;
+  initiated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  confirmed_at: Timestamp | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface BalancesTable {
+  bp_id: string;
+  currency: string;
+  available: ColumnType<string, string | bigint | undefined, string | bigint>;
+  pending: ColumnType<string, string | bigint | undefined, string | bigint>;
+  reserved: ColumnType<string, string | bigint | undefined, string | bigint>;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<Int8>;
+  bp_id: string;
+  currency: string;
+  account: 'available' | 'pending' | 'reserved';
+  amount: Numeric;
+  transaction_id: string;
+  reason: string;
+  created_at: CreatedAt;
+}
+
+export interface CallbackMessagesTable {
+  id: string;
+  bp_id: string;
+  kind: 'deposit' | 'pendingDeposit' | 'failedDeposit' | 'payout' | 'pendingPayout' | 'failedPayout' | 'verification' | 'test';
+  transaction_id: string | null;
+  sequence: number;
+  payload: Json;
+  created_at: CreatedAt;
+}
+
 /** The typed shape of Paygate's database, shared by the pg and PGlite drivers. */
 export interface DB {
   bps: BpsTable;
@@ -202,6 +300,13 @@ export interface DB {
   usage_day_latency: UsageLatencyTable;
   usage_watermarks: UsageWatermarksTable;
   usage_dirty_minutes: UsageDirtyMinutesTable;
+  chain_keys: ChainKeysTable;
+  deposit_addresses: DepositAddressesTable;
+  deposit_requests: DepositRequestsTable;
+  transactions: TransactionsTable;
+  balances: BalancesTable;
+  ledger_entries: LedgerEntriesTable;
+  callback_messages: CallbackMessagesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

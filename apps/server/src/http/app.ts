@@ -13,6 +13,7 @@ import { registerAuditRoutes } from '../modules/audit/routes.js';
 import { registerBpApiRoutes } from '../modules/bp-api/routes.js';
 import { registerIpAllowlistRoutes } from '../modules/ip-allowlist/routes.js';
 import { registerKeyPairRoutes } from '../modules/keypairs/routes.js';
+import { registerPaymentsRoutes } from '../modules/payments/routes.js';
 import { registerSystemRoutes } from '../modules/system/routes.js';
 import { registerUsageRoutes } from '../modules/usage/routes.js';
 import type { Services } from '../runtime.js';
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuditRoutes(app, { accounts, audit: services.audit, sessionGuard });
   registerKeyPairRoutes(app, { accounts, keypairs: services.keypairs, sessionGuard, publicUrl: options.publicUrl });
   registerIpAllowlistRoutes(app, { accounts, allowlist: services.allowlist, sessionGuard, callbackSourceIps: options.callbackSourceIps });
+  registerPaymentsRoutes(app, { accounts, payments: services.payments, sandbox: services.sandbox, sessionGuard, signatureGuard });
   registerUsageRoutes(app, { accounts, usage: services.usage, requestLog: services.requestLogQueries, sessionGuard, signatureGuard });
   registerBpApiRoutes(app, { signatureGuard, callbackSourceIps: options.callbackSourceIps });
 

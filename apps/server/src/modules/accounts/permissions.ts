@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'audit:read': 'developer',
   'notifications:read': 'viewer',
   'usage:read': 'viewer',
+  'payments:read': 'viewer',
+  'sandbox:use': 'developer',
   'keypair:read': 'developer',
   'keypair:manage': 'admin',
   'ip_allowlist:read': 'developer',

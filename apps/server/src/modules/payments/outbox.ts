@@ -1,0 +1,28 @@
+import { type Kysely, sql } from 'kysely';
+import type { CallbackMessagesTable, DB } from '../../db/schema.js';
+import { newId } from '../../lib/ids.js';
+import { type TransactionRow, toTransactionView } from './views.js';
+
+export type CallbackKind = CallbackMessagesTable['kind'];
+
+/**
+ * Write a callback message for a transaction's new state, in the caller's database transaction —
+ * so the change and the work it causes commit together (the callbacks worker delivers it). The
+ * payload is the transaction as the API shows it; `sequence` orders a transaction's callbacks.
+ */
+export async function enqueueCallback(trx: Kysely<DB>, kind: CallbackKind, tx: TransactionRow): Promise<string> {
+  const id = newId('msg');
+  const next = await sql<{ n: number }>`select coalesce(max(sequence), 0) + 1 as n from callback_messages where transaction_id = ${tx.id}`.execute(trx);
+  await trx
+    .insertInto('callback_messages')
+    .values({
+      id,
+      bp_id: tx.bp_id,
+      kind,
+      transaction_id: tx.id,
+      sequence: Number(next.rows[0]?.n ?? 1),
+      payload: JSON.stringify({ ...toTransactionView(tx), callbackType: kind }),
+    })
+    .execute();
+  return id;
+}

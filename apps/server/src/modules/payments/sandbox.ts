@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { AppError } from '../../lib/errors.js';
+import { parseAmount } from './amounts.js';
+import { resolveCurrency } from './currencies.js';
+import type { Bp, PaymentsService } from './service.js';
+import type { TransactionRow } from './views.js';
+
+/** Addresses the simulated chain sends from when the caller gives none (valid, checksummed). */
+const FAUCET = { ethereum: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', tron: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' } as const;
+
+/**
+ * The sandbox chain: the chain adapter behind sandbox Business Partners. It reports simulated
+ * incoming transfers to the payments core exactly as a real adapter reports observed ones, and
+ * lets integrators drive confirmations and failures — so every callback kind can be tested.
+ */
+export class SandboxChain {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly payments: PaymentsService,
+    private readonly clock: Clock,
+  ) {}
+
+  #assertSandbox(bp: Bp): void {
+    if (bp.environment !== 'sandbox') throw new AppError('sandbox_only', 'Simulation is only available to sandbox Business Partners.');
+  }
+
+  async #owned(bp: Bp, transactionId: string): Promise<void> {
+    const row = await this.db.selectFrom('transactions').select('id').where('id', '=', transactionId).where('bp_id', '=', bp.bpId).executeTakeFirst();
+    if (!row) throw new AppError('not_found', `No transaction ${transactionId} for this Business Partner.`);
+  }
+
+  async simulateDeposit(
+    bp: Bp,
+    input: {
+      network: string;
+      token?: string | undefined;
+      toAddress?: string | undefined;
+      identifier?: string | undefined;
+      amount: string;
+      fromAddress?: string | undefined;
+      outcome: 'confirm' | 'pending' | 'fail';
+    },
+  ): Promise<TransactionRow> {
+    this.#assertSandbox(bp);
+    const currency = resolveCurrency(bp.environment, input.network, input.token ?? null);
+    const amount = parseAmount(input.amount, currency.decimals);
+    let toAddress = input.toAddress;
+    if (toAddress === undefined) {
+      if (input.identifier === undefined)
+        throw new AppError('validation_failed', 'Give toAddress or identifier.', {
+          errors: [{ field: 'body.toAddress', message: 'toAddress or identifier is required' }],
+        });
+      toAddress = (await this.payments.getDepositAddress(bp, { network: input.network, identifier: input.identifier })).address;
+    }
+    const owned = await this.db
+      .selectFrom('deposit_addresses')
+      .select('id')
+      .where('bp_id', '=', bp.bpId)
+      .where('chain', '=', currency.chain)
+      .where('address', '=', toAddress)
+      .executeTakeFirst();
+    if (!owned)
+      throw new AppError('address_invalid', `${toAddress} is not a ${currency.network} deposit address of this Business Partner.`, {
+        errors: [{ field: 'body.toAddress', message: 'Not your deposit address' }],
+      });
+    const hash = currency.chain === 'ethereum' ? `0x${randomBytes(32).toString('hex')}` : randomBytes(32).toString('hex');
+    const tx = await this.payments.recordIncomingTransfer({
+      network: currency.network,
+      tokenSymbol: currency.tokenSymbol,
+      toAddress,
+      fromAddress: input.fromAddress ?? FAUCET[currency.chain],
+      amount,
+      txHash: hash,
+    });
+    if (tx === null) throw new Error('the sandbox deposit address was not found after checking it');
+    if (input.outcome === 'fail') return this.payments.failDeposit(tx.id, 'Simulated failure (sandbox)');
+    if (input.outcome === 'confirm') return this.payments.addConfirmations(tx.id, tx.required_confirmations);
+    return tx;
+  }
+
+  async addConfirmations(bp: Bp, transactionId: string, count: number): Promise<TransactionRow> {
+    this.#assertSandbox(bp);
+    await this.#owned(bp, transactionId);
+    return this.payments.addConfirmations(transactionId, count);
+  }
+
+  async confirmPayout(bp: Bp, transactionId: string): Promise<TransactionRow> {
+    this.#assertSandbox(bp);
+    await this.#owned(bp, transactionId);
+    return this.payments.confirmPayout(transactionId);
+  }
+
+  async failPayout(bp: Bp, transactionId: string, reason: string | undefined): Promise<TransactionRow> {
+    this.#assertSandbox(bp);
+    await this.#owned(bp, transactionId);
+    return this.payments.failPayout(transactionId, reason ?? 'Simulated failure (sandbox)');
+  }
+
+  /**
+   * Automatic progress for sandbox BPs: pending deposits and payouts older than `afterSeconds`
+   * are confirmed, as a real chain would eventually. Returns how many were advanced.
+   */
+  async autoAdvance(afterSeconds: number): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - afterSeconds * 1000);
+    const due = await this.db
+      .selectFrom('transactions as t')
+      .innerJoin('bps as b', 'b.id', 't.bp_id')
+      .select(['t.id', 't.type', 't.required_confirmations'])
+      .where('t.status', '=', 'Pending')
+      .where('b.environment', '=', 'sandbox')
+      .where('t.initiated_at', '<', cutoff)
+      .limit(200)
+      .execute();
+    let advanced = 0;
+    for (const tx of due) {
+      try {
+        if (tx.type === 'Deposit') await this.payments.addConfirmations(tx.id, tx.required_confirmations);
+        else await this.payments.confirmPayout(tx.id);
+        advanced++;
+      } catch (error: unknown) {
+        // Another worker or a manual action got there first.
+        if (!(error instanceof AppError && error.code === 'transaction_state_invalid')) throw error;
+      }
+    }
+    return advanced;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Selectable } from 'kysely';
+import type { TransactionsTable } from '../../db/schema.js';
+import { formatAmount } from './amounts.js';
+import { currencyByCode } from './currencies.js';
+
+export type TransactionRow = Selectable<TransactionsTable>;
+
+/**
+ * A transaction as BPs see it — in API responses and in callback payloads alike — with the
+ * AkashicPay-style field names existing integrations expect. Amounts are decimal strings.
+ */
+export interface TransactionView {
+  readonly id: string;
+  readonly type: 'Deposit' | 'Withdrawal';
+  readonly layer: 'L1' | 'L2';
+  readonly status: 'Pending' | 'Confirmed' | 'Failed';
+  readonly fromAddress: string | null;
+  readonly toAddress: string;
+  readonly amount: string;
+  readonly coinSymbol: string;
+  readonly tokenSymbol: string | null;
+  readonly network: string;
+  readonly txHash: string | null;
+  readonly l2TxnHash: string | null;
+  readonly feesPaid: string | null;
+  readonly internalFee: { readonly deposit?: string };
+  readonly usdValue: string | null;
+  readonly settled: boolean;
+  readonly identifier: string | null;
+  readonly referenceId: string | null;
+  readonly depositRequestId: string | null;
+  readonly confirmations: number;
+  readonly requiredConfirmations: number;
+  readonly failureReason: string | null;
+  readonly initiatedAt: string;
+  readonly confirmedAt: string | null;
+}
+
+export function toTransactionView(row: TransactionRow): TransactionView {
+  const currency = currencyByCode(row.currency);
+  const fmt = (v: string | null) => (v === null ? null : formatAmount(BigInt(v), currency.decimals));
+  const depositFee = BigInt(row.fee_deposit);
+  return {
+    id: row.id,
+    type: row.type,
+    layer: row.layer,
+    status: row.status,
+    fromAddress: row.from_address,
+    toAddress: row.to_address,
+    amount: formatAmount(BigInt(row.amount), currency.decimals),
+    coinSymbol: row.coin_symbol,
+    tokenSymbol: row.token_symbol,
+    network: row.network,
+    txHash: row.tx_hash,
+    l2TxnHash: row.l2_txn_hash,
+    feesPaid: fmt(row.fees_paid),
+    internalFee: row.type === 'Deposit' && depositFee > 0n ? { deposit: formatAmount(depositFee, currency.decimals) } : {},
+    usdValue: row.usd_value,
+    settled: row.settled,
+    identifier: row.identifier,
+    referenceId: row.reference_id,
+    depositRequestId: row.deposit_request_id,
+    confirmations: row.confirmations,
+    requiredConfirmations: row.required_confirmations,
+    failureReason: row.failure_reason,
+    initiatedAt: row.initiated_at.toISOString(),
+    confirmedAt: row.confirmed_at?.toISOString() ?? null,
+  };
+}
