@@ -131,6 +131,38 @@ describeEachDatabase('payments core with the sandbox chain', (kind) => {
     expect((await paygate.getTransactionDetails(small.id)).internalFee).toEqual({ deposit: '0.1' });
   });
 
+  it('deposit requests: matched by value (USD or coin) before they expire; the default expiry is a BP setting', async () => {
+    const { client, agent, bpId: bp } = await newBp('Requests');
+    // 25 USD requested; 0.005 SEP (15 USD at 3000) does not cover it, 0.01 (30 USD) does.
+    const address = await client.getDepositAddress({ network: 'SEP', identifier: 'buyer', requestedAmount: '25', requestedCurrency: 'USD' });
+    const small = await sandboxDeposit(client, { network: 'SEP', toAddress: address.address, amount: '0.005' });
+    expect((await client.getTransactionDetails(small.id)).depositRequestId).toBeNull();
+    const enough = await sandboxDeposit(client, { network: 'SEP', toAddress: address.address, amount: '0.01' });
+    expect((await client.getTransactionDetails(enough.id)).depositRequestId).toBe(address.depositRequest?.id);
+    // Matched once: a second deposit does not match the same request.
+    const again = await sandboxDeposit(client, { network: 'SEP', toAddress: address.address, amount: '0.02' });
+    expect((await client.getTransactionDetails(again.id)).depositRequestId).toBeNull();
+    // In the coin itself, and expired requests never match.
+    const coin = await client.getDepositAddress({ network: 'SEP', identifier: 'buyer', requestedAmount: '0.5', requestedCurrency: 'SEP' });
+    await server.services.database.db
+      .updateTable('deposit_requests')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', coin.depositRequest?.id ?? '')
+      .execute();
+    const late = await sandboxDeposit(client, { network: 'SEP', toAddress: address.address, amount: '1' });
+    expect((await client.getTransactionDetails(late.id)).depositRequestId).toBeNull();
+
+    expect((await agent.get(`/api/bps/${bp}/payment-settings`)).json()).toEqual({ depositRequestTtlSeconds: 86_400 });
+    const changed = await agent.request('PUT', `/api/bps/${bp}/payment-settings`, { depositRequestTtlSeconds: 3600 });
+    expect(changed.json()).toEqual({ depositRequestTtlSeconds: 3600 });
+    expect((await agent.request('PUT', `/api/bps/${bp}/payment-settings`, { depositRequestTtlSeconds: 10 })).json().code).toBe('validation_failed');
+    const short = await client.getDepositAddress({ network: 'SEP', identifier: 'buyer-2', requestedAmount: '5' });
+    const ttl = Date.parse(short.depositRequest?.expiresAt ?? '') - Date.now();
+    expect(ttl).toBeGreaterThan(3590_000);
+    expect(ttl).toBeLessThanOrEqual(3600_000);
+    expect((await agent.get(`/api/bps/${bp}/audit-log?action=payment_settings.updated`)).json().items).toHaveLength(1);
+  });
+
   it('a failed deposit writes pendingDeposit then failedDeposit and credits nothing', async () => {
     const address = await paygate.getDepositAddress({ network: 'SEP', identifier: 'failing' });
     const tx = await sandboxDeposit(paygate, { network: 'SEP', toAddress: address.address, amount: '0.5', outcome: 'fail' });

@@ -83,7 +83,7 @@ export async function createServices(
   const unsubscribes = [await credentials.attach(database), await allowlist.attach(database)];
   const chainKeys = new ChainKeyStore(database.db);
   await chainKeys.ensure(config.chainXpubs ?? {});
-  const payments = new PaymentsService(database.db, chainKeys, new FixedRateTable(parseRateTable(config.sandboxRates)), clock);
+  const payments = new PaymentsService(database.db, chainKeys, new FixedRateTable(parseRateTable(config.sandboxRates)), clock, audit);
   return {
     database,
     clock,

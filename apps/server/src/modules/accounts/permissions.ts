@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'usage:read': 'viewer',
   'payments:read': 'viewer',
   'sandbox:use': 'developer',
+  'payments:manage': 'admin',
   'keypair:read': 'developer',
   'keypair:manage': 'admin',
   'ip_allowlist:read': 'developer',

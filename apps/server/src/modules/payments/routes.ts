@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preVal
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from '../../http/problem.js';
-import { sessionOf } from '../../http/session-auth.js';
+import { originOf, sessionOf } from '../../http/session-auth.js';
 import { principalOf } from '../../http/signature-auth.js';
 import { bpIdParam } from '../accounts/schema.js';
 import type { AccountsService } from '../accounts/service.js';
@@ -200,6 +200,25 @@ export function registerPaymentsRoutes(
       response: { 200: s.transactionPageSchema, ...errors },
     },
     handler: async (request) => payments.listTransactions(await dashboardBp(request, request.params.bpId, 'payments:read'), filtersOf(request.query)),
+  });
+  app.get('/api/bps/:bpId/payment-settings', {
+    onRequest: sessionGuard,
+    schema: { tags: dashTags, summary: 'Payment settings', params: bpParams, response: { 200: s.paymentSettingsSchema, ...errors } },
+    handler: async (request) => payments.settings((await dashboardBp(request, request.params.bpId, 'payments:read')).bpId),
+  });
+  app.put('/api/bps/:bpId/payment-settings', {
+    onRequest: sessionGuard,
+    schema: {
+      tags: dashTags,
+      summary: 'Change payment settings (admin)',
+      params: bpParams,
+      body: s.paymentSettingsSchema,
+      response: { 200: s.paymentSettingsSchema, ...errors },
+    },
+    handler: async (request) => {
+      const access = accounts.authorize(sessionOf(request), request.params.bpId, 'payments:manage');
+      return payments.updateSettings(access, request.body, originOf(request));
+    },
   });
   app.get('/api/bps/:bpId/balances', {
     onRequest: sessionGuard,

@@ -110,3 +110,9 @@ export const sandboxDepositBody = z.strictObject({
   fromAddress: z.string().min(1).max(128).optional(),
   outcome: z.enum(['confirm', 'pending', 'fail']).default('confirm').describe('confirm at once (default), stay pending for manual confirmations, or fail'),
 });
+
+export const paymentSettingsSchema = z
+  .strictObject({
+    depositRequestTtlSeconds: z.number().int().min(60).max(2_592_000).describe('Default lifetime of deposit requests (60 s – 30 days; default 24 h)'),
+  })
+  .meta({ id: 'PaymentSettings' });

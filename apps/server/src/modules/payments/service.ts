@@ -4,6 +4,8 @@ import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import type { BpAccess, RequestOrigin } from '../accounts/service.js';
+import type { AuditService } from '../audit/service.js';
 import { formatAmount, parseAmount, scaled } from './amounts.js';
 import { validateAddress } from './chain/index.js';
 import type { ChainKeyStore } from './chain-keys.js';
@@ -67,7 +69,30 @@ export class PaymentsService {
     private readonly chainKeys: ChainKeyStore,
     private readonly rates: ExchangeRateProvider,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
+
+  async settings(bpId: string): Promise<{ depositRequestTtlSeconds: number }> {
+    const row = await this.db.selectFrom('bps').select('deposit_request_ttl_seconds').where('id', '=', bpId).executeTakeFirstOrThrow();
+    return { depositRequestTtlSeconds: row.deposit_request_ttl_seconds };
+  }
+
+  async updateSettings(access: BpAccess, input: { depositRequestTtlSeconds: number }, origin: RequestOrigin): Promise<{ depositRequestTtlSeconds: number }> {
+    await this.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('bps').select('deposit_request_ttl_seconds').where('id', '=', access.bpId).forUpdate().executeTakeFirstOrThrow();
+      await trx.updateTable('bps').set({ deposit_request_ttl_seconds: input.depositRequestTtlSeconds }).where('id', '=', access.bpId).execute();
+      await this.audit.record(trx, {
+        bpId: access.bpId,
+        actor: access.actor,
+        action: 'payment_settings.updated',
+        target: { type: 'bp', id: access.bpId },
+        details: { depositRequestTtlSeconds: { from: before.deposit_request_ttl_seconds, to: input.depositRequestTtlSeconds } },
+        requestId: origin.requestId,
+        ip: origin.ip,
+      });
+    });
+    return this.settings(access.bpId);
+  }
 
   supportedCurrencies(environment: Environment): Currency[] {
     return currenciesFor(environment);
