@@ -1,3 +1,14 @@
+export {
+  akashicSignature,
+  type CallbackRejection,
+  type CallbackSigningInput,
+  CallbackVerificationError,
+  SECRET_PREFIX,
+  signCallback,
+  standardWebhookSignature,
+  type VerifiedCallback,
+  verifyCallback,
+} from './callback-signature.js';
 export { canonicalJson } from './canonical-json.js';
 export { checkContentDigest, contentDigest, type DigestCheck } from './content-digest.js';
 export { KEY_FILE_TYPE, type KeyFile, parseKeyFile, serializeKeyFile } from './key-file.js';

@@ -1,4 +1,4 @@
-export { type KeyFile, parseKeyFile } from '@paygate/protocol';
+export { type CallbackRejection, CallbackVerificationError, type KeyFile, parseKeyFile, type VerifiedCallback, verifyCallback } from '@paygate/protocol';
 export {
   type Balance,
   type DepositAddress,
