@@ -54,6 +54,7 @@ export const environmentSchema = z.object({
   PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
   PAYGATE_ETHEREUM_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
   PAYGATE_TRON_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
+  PAYGATE_ALLOW_HTTP_CALLBACKS: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -91,6 +92,8 @@ export interface Config {
   /** Sandbox pending transactions are confirmed after this many seconds; 0 = only by hand. */
   readonly sandboxAutoConfirmSeconds: number;
   readonly chainXpubs: { readonly ethereum?: string; readonly tron?: string };
+  /** Accept plain-http callback URLs (development only; default on in development mode). */
+  readonly allowHttpCallbacks: boolean;
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -162,6 +165,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       rollupDays: env.PAYGATE_USAGE_ROLLUP_RETENTION_DAYS,
     },
     sandboxRates: env.PAYGATE_SANDBOX_RATES,
+    allowHttpCallbacks: env.PAYGATE_ALLOW_HTTP_CALLBACKS ?? mode === 'development',
     sandboxAutoConfirmSeconds: env.PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS,
     chainXpubs: {
       ...(env.PAYGATE_ETHEREUM_XPUB !== undefined ? { ethereum: env.PAYGATE_ETHEREUM_XPUB } : {}),

@@ -13,6 +13,8 @@ import { SecretBox } from './lib/secret-box.js';
 import { AccountsService } from './modules/accounts/service.js';
 import { LoginThrottle } from './modules/accounts/throttle.js';
 import { AuditService } from './modules/audit/service.js';
+import { ApiSecretsService } from './modules/callbacks/api-secrets.js';
+import { CallbackSettingsService } from './modules/callbacks/settings.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
 import { NonceStore } from './modules/keypairs/nonce-store.js';
@@ -48,6 +50,8 @@ export interface Services {
   readonly requestLogQueries: RequestLogQueries;
   readonly rollup: UsageRollup;
   readonly payments: PaymentsService;
+  readonly apiSecrets: ApiSecretsService;
+  readonly callbackSettings: CallbackSettingsService;
   readonly sandbox: SandboxChain;
   readonly chainKeys: ChainKeyStore;
   /** Undefined when the request log is switched off (PAYGATE_REQUEST_LOG=false). */
@@ -57,7 +61,7 @@ export interface Services {
 }
 
 export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'> &
-  Partial<Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs'>>;
+  Partial<Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs' | 'allowHttpCallbacks'>>;
 
 /**
  * Wire services over an open database and subscribe caches to change notifications.
@@ -81,6 +85,9 @@ export async function createServices(
   const credentials = new CredentialCache(database.db);
   const allowlist = new IpAllowlistService(database.db, accounts, audit);
   const unsubscribes = [await credentials.attach(database), await allowlist.attach(database)];
+  const apiSecrets = new ApiSecretsService(database.db, secrets, accounts, audit, clock);
+  accounts.onBpCreated((trx, bpId, actorLabel) => apiSecrets.create(trx, bpId, actorLabel));
+  await apiSecrets.ensureAll();
   const chainKeys = new ChainKeyStore(database.db);
   await chainKeys.ensure(config.chainXpubs ?? {});
   const payments = new PaymentsService(database.db, chainKeys, new FixedRateTable(parseRateTable(config.sandboxRates)), clock, audit);
@@ -97,6 +104,8 @@ export async function createServices(
     allowlist,
     usage: new UsageService(database.db, clock),
     payments,
+    apiSecrets,
+    callbackSettings: new CallbackSettingsService(database.db, accounts, audit, config.allowHttpCallbacks ?? false),
     sandbox: new SandboxChain(database.db, payments, clock),
     chainKeys,
     requestLogQueries: new RequestLogQueries(database.db),

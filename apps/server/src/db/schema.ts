@@ -276,6 +276,32 @@ export interface CallbackMessagesTable {
   created_at: CreatedAt;
 }
 
+export interface ApiSecretsTable {
+  id: string;
+  bp_id: string;
+  secret_enc: string;
+  fingerprint: string;
+  created_at: CreatedAt;
+  created_by_label: string;
+  expires_at: Timestamp | null;
+}
+
+export interface CallbackSettingsTable {
+  bp_id: string;
+  timeout_ms: Generated<number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type CallbackUrlKind = 'deposit' | 'pendingDeposit' | 'failedDeposit' | 'payout' | 'pendingPayout' | 'failedPayout';
+
+export interface CallbackUrlsTable {
+  bp_id: string;
+  kind: CallbackUrlKind;
+  url: string;
+  enabled: boolean;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** The typed shape of Paygate's database, shared by the pg and PGlite drivers. */
 export interface DB {
   bps: BpsTable;
@@ -307,6 +333,9 @@ export interface DB {
   balances: BalancesTable;
   ledger_entries: LedgerEntriesTable;
   callback_messages: CallbackMessagesTable;
+  api_secrets: ApiSecretsTable;
+  callback_settings: CallbackSettingsTable;
+  callback_urls: CallbackUrlsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

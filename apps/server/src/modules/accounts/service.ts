@@ -89,6 +89,8 @@ function userActor(user: { id: string; email: string }): AuditActor {
  * Knows nothing of HTTP: callers pass tokens and origins in, and get views and {@link AppError}s out.
  */
 export class AccountsService {
+  readonly #bpCreatedHooks: ((trx: Kysely<DB>, bpId: string, actorLabel: string) => Promise<unknown>)[] = [];
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly audit: AuditService,
@@ -97,6 +99,14 @@ export class AccountsService {
     private readonly clock: Clock,
     private readonly options: AccountsOptions,
   ) {}
+
+  /**
+   * Run `hook` inside the transaction that creates a Business Partner (onboarding), so what other
+   * features set up for a new BP (its API secret…) exists as soon as the BP does.
+   */
+  onBpCreated(hook: (trx: Kysely<DB>, bpId: string, actorLabel: string) => Promise<unknown>): void {
+    this.#bpCreatedHooks.push(hook);
+  }
 
   // ── sign-up, log-in, sessions ──────────────────────────────────────────────
 
@@ -150,6 +160,7 @@ export class AccountsService {
       const bpId = newId('bp');
       await trx.insertInto('bps').values({ id: bpId, name: businessName }).execute();
       await trx.insertInto('memberships').values({ bp_id: bpId, user_id: userId, role: 'owner' }).execute();
+      for (const hook of this.#bpCreatedHooks) await hook(trx, bpId, email);
       await this.audit.record(trx, {
         bpId,
         actor,
