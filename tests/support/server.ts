@@ -27,6 +27,7 @@ export interface TestServerOptions {
   readonly reauthWindowSeconds?: number;
   readonly signatureWindowSeconds?: number;
   readonly callbackSourceIps?: readonly string[];
+  readonly allowHttpCallbacks?: boolean;
   /** Add test-only routes before the app is sealed. */
   readonly configure?: (app: FastifyInstance, services: Services) => void;
   /** Reuse an existing database (e.g. a second "instance" on the same PostgreSQL). */
@@ -39,7 +40,7 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
   const ownsDatabase = options.database === undefined;
   const services = await createServices(
     testDb.database,
-    { sessionTtlSeconds: 3600, reauthWindowSeconds: options.reauthWindowSeconds ?? 300 },
+    { sessionTtlSeconds: 3600, reauthWindowSeconds: options.reauthWindowSeconds ?? 300, allowHttpCallbacks: options.allowHttpCallbacks ?? false },
     TEST_MASTER_KEY,
     options.clock,
   );

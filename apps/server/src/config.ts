@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './modules/callbacks/retry-schedule.js';
 
 /**
  * The whole of Paygate's configuration, read from the environment exactly once
@@ -55,6 +56,8 @@ export const environmentSchema = z.object({
   PAYGATE_ETHEREUM_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
   PAYGATE_TRON_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
   PAYGATE_ALLOW_HTTP_CALLBACKS: booleanFlag.optional(),
+  PAYGATE_CALLBACK_RETRY_SCHEDULE: z.string().optional(),
+  PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -94,6 +97,8 @@ export interface Config {
   readonly chainXpubs: { readonly ethereum?: string; readonly tron?: string };
   /** Accept plain-http callback URLs (development only; default on in development mode). */
   readonly allowHttpCallbacks: boolean;
+  readonly callbackRetryScheduleMs: readonly number[];
+  readonly callbackConnectionsPerOrigin: number;
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -166,6 +171,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     sandboxRates: env.PAYGATE_SANDBOX_RATES,
     allowHttpCallbacks: env.PAYGATE_ALLOW_HTTP_CALLBACKS ?? mode === 'development',
+    callbackRetryScheduleMs:
+      env.PAYGATE_CALLBACK_RETRY_SCHEDULE === undefined ? DEFAULT_RETRY_SCHEDULE_MS : parseRetrySchedule(env.PAYGATE_CALLBACK_RETRY_SCHEDULE),
+    callbackConnectionsPerOrigin: env.PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN,
     sandboxAutoConfirmSeconds: env.PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS,
     chainXpubs: {
       ...(env.PAYGATE_ETHEREUM_XPUB !== undefined ? { ethereum: env.PAYGATE_ETHEREUM_XPUB } : {}),

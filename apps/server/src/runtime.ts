@@ -14,6 +14,7 @@ import { AccountsService } from './modules/accounts/service.js';
 import { LoginThrottle } from './modules/accounts/throttle.js';
 import { AuditService } from './modules/audit/service.js';
 import { ApiSecretsService } from './modules/callbacks/api-secrets.js';
+import { CallbackDeliveryWorker } from './modules/callbacks/delivery.js';
 import { CallbackSettingsService } from './modules/callbacks/settings.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
@@ -187,6 +188,16 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const workerRole = config.role === 'all' || config.role === 'worker';
   const maintenance = workerRole ? startMaintenance(services, logger) : undefined;
   const usageJobs = workerRole ? startUsageJobs(services, logger) : undefined;
+  const delivery = workerRole
+    ? new CallbackDeliveryWorker(database, services.apiSecrets, services.audit, systemClock, logger, {
+        retryScheduleMs: config.callbackRetryScheduleMs,
+        batchSize: 100,
+        perOriginConnections: config.callbackConnectionsPerOrigin,
+        pollIntervalMs: 1_000,
+        localAddress: config.callbackSourceIps[0],
+      })
+    : undefined;
+  await delivery?.start();
   const sandboxChain = workerRole && config.sandboxAutoConfirmSeconds > 0 ? startSandboxChain(services, logger, config.sandboxAutoConfirmSeconds) : undefined;
 
   let closing: Promise<void> | undefined;
@@ -201,6 +212,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         await maintenance?.stop();
         await usageJobs?.stop();
         await sandboxChain?.stop();
+        await delivery?.stop();
         await services.detach();
         await database.close();
       })();

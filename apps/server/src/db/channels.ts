@@ -5,4 +5,6 @@
 export const CHANNELS = {
   /** A BP's credentials or API identity changed (KeyPair, IP allowlist, name). Payload: bp id. */
   credentials: 'paygate_credentials',
+  /** New callback deliveries are due. Payload: empty. */
+  callbacks: 'paygate_callbacks',
 } as const;

@@ -302,6 +302,37 @@ export interface CallbackUrlsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface CallbackDeliveriesTable {
+  id: string;
+  message_id: string;
+  bp_id: string;
+  kind: string;
+  url: string;
+  transaction_id: string | null;
+  sequence: number;
+  status: 'pending' | 'delivering' | 'succeeded' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  locked_until: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
+export interface CallbackAttemptsTable {
+  id: Generated<Int8>;
+  delivery_id: string;
+  attempt: number;
+  started_at: Timestamp;
+  duration_ms: number;
+  status_code: number | null;
+  error_class: 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network' | null;
+  error_message: string | null;
+  response_headers: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  response_excerpt: string | null;
+}
+
 /** The typed shape of Paygate's database, shared by the pg and PGlite drivers. */
 export interface DB {
   bps: BpsTable;
@@ -336,6 +367,8 @@ export interface DB {
   api_secrets: ApiSecretsTable;
   callback_settings: CallbackSettingsTable;
   callback_urls: CallbackUrlsTable;
+  callback_deliveries: CallbackDeliveriesTable;
+  callback_attempts: CallbackAttemptsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

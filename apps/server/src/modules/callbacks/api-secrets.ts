@@ -95,18 +95,16 @@ export class ApiSecretsService {
   async reveal(session: SessionContext, access: BpAccess, origin: RequestOrigin): Promise<(SecretMetadata & { secret: string })[]> {
     this.accounts.requireRecentReauth(session);
     const rows = await this.#active(this.db, access.bpId);
-    await this.db
-      .transaction()
-      .execute((trx) =>
-        this.audit.record(trx, {
-          bpId: access.bpId,
-          actor: access.actor,
-          action: 'api_secret.revealed',
-          target: { type: 'api_secret', id: rows.at(-1)?.id ?? null },
-          requestId: origin.requestId,
-          ip: origin.ip,
-        }),
-      );
+    await this.db.transaction().execute((trx) =>
+      this.audit.record(trx, {
+        bpId: access.bpId,
+        actor: access.actor,
+        action: 'api_secret.revealed',
+        target: { type: 'api_secret', id: rows.at(-1)?.id ?? null },
+        requestId: origin.requestId,
+        ip: origin.ip,
+      }),
+    );
     return rows.map((r) => ({
       id: r.id,
       fingerprint: r.fingerprint,

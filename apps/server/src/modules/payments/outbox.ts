@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import type { CallbackMessagesTable, DB } from '../../db/schema.js';
+import { CHANNELS } from '../../db/channels.js';
+import { notifyInTransaction } from '../../db/database.js';
+import type { CallbackMessagesTable, CallbackUrlKind, DB } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
 import { type TransactionRow, toTransactionView } from './views.js';
 
@@ -24,5 +26,30 @@ export async function enqueueCallback(trx: Kysely<DB>, kind: CallbackKind, tx: T
       payload: JSON.stringify({ ...toTransactionView(tx), callbackType: kind }),
     })
     .execute();
+  // The delivery is decided now, in the same transaction: an unset or disabled URL means no
+  // callback of this kind (the message stays in the outbox for the record and for verification).
+  const target = await trx
+    .selectFrom('callback_urls')
+    .select('url')
+    .where('bp_id', '=', tx.bp_id)
+    .where('kind', '=', kind as CallbackUrlKind)
+    .where('enabled', '=', true)
+    .executeTakeFirst();
+  if (target) {
+    await trx
+      .insertInto('callback_deliveries')
+      .values({
+        id: newId('dlv'),
+        message_id: id,
+        bp_id: tx.bp_id,
+        kind,
+        url: target.url,
+        transaction_id: tx.id,
+        sequence: Number(next.rows[0]?.n ?? 1),
+        status: 'pending',
+      })
+      .execute();
+    await notifyInTransaction(trx, CHANNELS.callbacks, '');
+  }
   return id;
 }

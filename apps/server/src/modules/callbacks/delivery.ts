@@ -1,0 +1,268 @@
+import { signCallback } from '@paygate/protocol';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Logger } from 'pino';
+import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
+import { CHANNELS } from '../../db/channels.js';
+import type { Database } from '../../db/database.js';
+import type { CallbackDeliveriesTable, DB } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { AuditService } from '../audit/service.js';
+import type { ApiSecretsService } from './api-secrets.js';
+import { nextDelayMs, parseRetryAfter } from './retry-schedule.js';
+
+type ClaimedDelivery = Selectable<CallbackDeliveriesTable> & { payload: unknown; timeout_ms: number };
+
+type ErrorClass = 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network';
+
+export interface DeliveryOptions {
+  readonly retryScheduleMs: readonly number[];
+  /** Deliveries claimed per round. */
+  readonly batchSize: number;
+  /** Concurrent connections per callback origin: one slow BP cannot take every slot. */
+  readonly perOriginConnections: number;
+  /** Poll interval when no NOTIFY arrives. */
+  readonly pollIntervalMs: number;
+  /** Local address to send from (published at /v1/meta/callback-ips), if any. */
+  readonly localAddress?: string | undefined;
+}
+
+const RESPONSE_EXCERPT_BYTES = 2048;
+
+/**
+ * The durable callback delivery worker. Claims due deliveries with FOR UPDATE SKIP LOCKED (so any
+ * number of workers share the work without sending one twice), never sends a transaction's
+ * callback before its earlier ones finished, signs each attempt (docs/callbacks.md), sends it with
+ * undici without following redirects, logs the attempt, and schedules the retry from the schedule
+ * (jitter; Retry-After honoured, capped). A claim is a lease: if a worker dies mid-send, the lease
+ * expires and another worker resends the same message with the same webhook-id.
+ */
+export class CallbackDeliveryWorker {
+  readonly #dispatcher: Dispatcher;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly secrets: ApiSecretsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly logger: Pick<Logger, 'warn' | 'error' | 'debug'>,
+    private readonly options: DeliveryOptions,
+  ) {
+    this.#dispatcher = new Agent({
+      connections: options.perOriginConnections,
+      pipelining: 1,
+      ...(options.localAddress !== undefined ? { connect: { localAddress: options.localAddress } } : {}),
+    });
+  }
+
+  private get db(): Kysely<DB> {
+    return this.database.db;
+  }
+
+  async start(): Promise<void> {
+    this.#running = true;
+    this.#unlisten = await this.database.listen(CHANNELS.callbacks, () => this.#wake?.());
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    await this.#unlisten?.();
+    await this.#dispatcher.close();
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let worked = 0;
+      try {
+        worked = await this.runOnce();
+      } catch (error: unknown) {
+        this.logger.warn({ err: error }, 'callback delivery round failed; retrying');
+      }
+      if (worked === 0 && this.#running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollIntervalMs);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = undefined;
+      }
+    }
+  }
+
+  /** Claim and send one batch of due deliveries. Returns how many were attempted. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.#claim();
+    await Promise.all(claimed.map((d) => this.#deliver(d)));
+    return claimed.length;
+  }
+
+  async #claim() {
+    const now = this.clock.now();
+    const lease = new Date(now.getTime() + 60_000);
+    const rows = await sql<ClaimedDelivery>`
+      with due as (
+        select d.id from callback_deliveries d
+        where ((d.status = 'pending' and d.next_attempt_at <= ${now}) or (d.status = 'delivering' and d.locked_until < ${now}))
+          and not exists (
+            select 1 from callback_deliveries e
+            where e.transaction_id = d.transaction_id and e.sequence < d.sequence and e.status in ('pending', 'delivering'))
+        order by d.next_attempt_at
+        limit ${this.options.batchSize}
+        for update skip locked
+      )
+      update callback_deliveries c set status = 'delivering', locked_until = ${lease}, attempts = c.attempts + 1
+      from due, callback_messages m
+      where c.id = due.id and m.id = c.message_id
+      returning c.*, m.payload, coalesce((select timeout_ms from callback_settings s where s.bp_id = c.bp_id), 5000) as timeout_ms`.execute(this.db);
+    return rows.rows;
+  }
+
+  async #deliver(d: ClaimedDelivery): Promise<void> {
+    const started = this.clock.now();
+    const t0 = performance.now();
+    let statusCode: number | null = null;
+    let errorClass: ErrorClass | null = null;
+    let errorMessage: string | null = null;
+    let responseHeaders: Record<string, unknown> | null = null;
+    let excerpt: string | null = null;
+    let retryAfter: number | null = null;
+    try {
+      const secrets = await this.secrets.activeSecrets(d.bp_id);
+      const { body, headers } = signCallback({
+        payload: d.payload,
+        webhookId: d.message_id,
+        timestamp: Math.floor(started.getTime() / 1000),
+        secrets,
+        kind: d.kind,
+      });
+      const response = await request(d.url, {
+        method: 'POST',
+        body,
+        headers: { ...headers, 'user-agent': 'Paygate-Callbacks/1.0' },
+        dispatcher: this.#dispatcher,
+        headersTimeout: d.timeout_ms,
+        bodyTimeout: d.timeout_ms,
+        signal: AbortSignal.timeout(d.timeout_ms),
+      });
+      statusCode = response.statusCode;
+      responseHeaders = response.headers as Record<string, unknown>;
+      excerpt = await readExcerpt(response.body);
+      if (statusCode < 200 || statusCode >= 300) {
+        errorClass = 'non_2xx';
+        if (statusCode === 429 || statusCode === 503) {
+          const header = response.headers['retry-after'];
+          retryAfter = parseRetryAfter(typeof header === 'string' ? header : undefined, started);
+        }
+      }
+    } catch (error: unknown) {
+      [errorClass, errorMessage] = classify(error);
+    }
+    const durationMs = Math.round(performance.now() - t0);
+    await this.#record(d, { started, durationMs, statusCode, errorClass, errorMessage, responseHeaders, excerpt, retryAfter });
+  }
+
+  async #record(
+    d: { id: string; attempts: number; bp_id: string; kind: string; url: string; message_id: string },
+    a: {
+      started: Date;
+      durationMs: number;
+      statusCode: number | null;
+      errorClass: ErrorClass | null;
+      errorMessage: string | null;
+      responseHeaders: Record<string, unknown> | null;
+      excerpt: string | null;
+      retryAfter: number | null;
+    },
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('callback_attempts')
+        .values({
+          delivery_id: d.id,
+          attempt: d.attempts,
+          started_at: a.started,
+          duration_ms: a.durationMs,
+          status_code: a.statusCode,
+          error_class: a.errorClass,
+          error_message: a.errorMessage,
+          response_headers: a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
+          response_excerpt: a.excerpt,
+        })
+        .execute();
+      const now = this.clock.now();
+      if (a.errorClass === null) {
+        await trx
+          .updateTable('callback_deliveries')
+          .set({ status: 'succeeded', completed_at: now, locked_until: null, last_status_code: a.statusCode, last_error: null })
+          .where('id', '=', d.id)
+          .execute();
+        return;
+      }
+      const delay = nextDelayMs(this.options.retryScheduleMs, d.attempts, a.retryAfter);
+      const lastError = a.errorClass === 'non_2xx' ? `HTTP ${a.statusCode}` : `${a.errorClass}: ${a.errorMessage ?? ''}`;
+      if (delay === null) {
+        await trx
+          .updateTable('callback_deliveries')
+          .set({ status: 'failed', completed_at: now, locked_until: null, last_status_code: a.statusCode, last_error: lastError })
+          .where('id', '=', d.id)
+          .execute();
+        const auditId = await this.audit.record(trx, {
+          bpId: d.bp_id,
+          actor: { type: 'system', id: null, label: 'Paygate' },
+          action: 'callback.failed',
+          target: { type: 'callback_message', id: d.message_id },
+          details: { kind: d.kind, url: d.url, attempts: d.attempts, lastError },
+        });
+        await this.audit.notify(trx, {
+          bpId: d.bp_id,
+          severity: 'critical',
+          title: 'Callback delivery failed',
+          body: `A ${d.kind} callback (${d.message_id}) to ${d.url} failed after ${d.attempts} attempts (${lastError}). Fix the endpoint, then resend it from Deliveries.`,
+          link: '/developers/deliveries',
+          auditId,
+        });
+        return;
+      }
+      await trx
+        .updateTable('callback_deliveries')
+        .set({ status: 'pending', next_attempt_at: new Date(now.getTime() + delay), locked_until: null, last_status_code: a.statusCode, last_error: lastError })
+        .where('id', '=', d.id)
+        .execute();
+    });
+  }
+}
+
+async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    if (size < RESPONSE_EXCERPT_BYTES) chunks.push(buffer.subarray(0, RESPONSE_EXCERPT_BYTES - size));
+    size += buffer.length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Name the failure so a person reading the delivery log knows where to look. */
+function classify(error: unknown): [ErrorClass, string] {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+  )
+    return ['timeout', message];
+  if (code === 'ECONNREFUSED') return ['refused', message];
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return ['dns', message];
+  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'EPROTO')) return ['tls', message];
+  return ['network', message];
+}

@@ -1,0 +1,49 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  readonly at: number;
+}
+
+/**
+ * A real HTTP endpoint on loopback standing in for a BP's callback receiver. `respond` decides the
+ * status (and headers) of each request; everything received is kept in order.
+ */
+export class CallbackReceiver {
+  readonly received: Received[] = [];
+  respond: (r: Received, index: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 });
+  #server: Server | undefined;
+  url = '';
+
+  async start(host = '127.0.0.1'): Promise<string> {
+    this.#server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const entry = { path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        this.received.push(entry);
+        const answer = this.respond(entry, this.received.length - 1);
+        res.writeHead(answer.status, answer.headers ?? {});
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, host, resolve));
+    this.url = `http://${host}:${(this.#server?.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async waitFor(count: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} callbacks, got ${this.received.length}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
+  }
+}
