@@ -8,7 +8,7 @@ import { Agent, createTestServer, type TestServer } from '../support/server.js';
 
 let seq = 0;
 const email = (n: string) => `${n}.${Date.now()}.${++seq}@example.com`;
-const OPTIONS: DeliveryOptions = { retryScheduleMs: [0, 30, 30], batchSize: 50, perOriginConnections: 4, pollIntervalMs: 20 };
+const OPTIONS: DeliveryOptions = { retryScheduleMs: [0, 30, 30], batchSize: 50, perOriginConnections: 4, pollIntervalMs: 20, allowedRanges: ['127.0.0.0/8'] };
 
 describeEachDatabase('durable callback delivery', (kind) => {
   let server: TestServer;
@@ -157,6 +157,47 @@ describeEachDatabase('durable callback delivery', (kind) => {
     expect(attempts.map((a) => a.error_class)).toEqual(['non_2xx', 'refused']);
     receiver = new CallbackReceiver();
     await receiver.start();
+  });
+
+  it('SSRF guard: callback URLs resolving to each blocked range are refused and logged as blocked', async () => {
+    const { bp, bpId } = await bpWithReceiver(['deposit']);
+    const targets = [
+      'http://127.0.0.1:9/x',
+      'http://localhost:9/x',
+      'http://10.1.2.3/x',
+      'http://172.16.0.1/x',
+      'http://192.168.1.1/x',
+      'http://169.254.169.254/latest/meta-data',
+      'http://100.64.0.1/x',
+      'http://224.0.0.1/x',
+      'http://0.0.0.0/x',
+      'http://[::1]:9/x',
+      'http://[fd00::1]/x',
+      'http://[fe80::1]/x',
+      'http://[::ffff:127.0.0.1]:9/x',
+      'http://[::ffff:a9fe:a9fe]/x',
+    ];
+    const db = server.services.database.db;
+    const guarded = worker({ allowedRanges: [] });
+    for (const url of targets) {
+      await db.updateTable('callback_urls').set({ url }).where('bp_id', '=', bpId).where('kind', '=', 'deposit').execute();
+      const tx = await server.services.sandbox.simulateDeposit(bp, {
+        network: 'SEP',
+        identifier: `ssrf-${targets.indexOf(url)}`,
+        amount: '1',
+        outcome: 'confirm',
+      });
+      await guarded.runOnce();
+      const delivery = await db.selectFrom('callback_deliveries').select(['id', 'url']).where('transaction_id', '=', tx.id).executeTakeFirstOrThrow();
+      const attempt = await db
+        .selectFrom('callback_attempts')
+        .select(['error_class', 'error_message'])
+        .where('delivery_id', '=', delivery.id)
+        .executeTakeFirstOrThrow();
+      expect(attempt.error_class, url).toBe('blocked');
+      expect(attempt.error_message, url).toContain('SSRF guard');
+    }
+    expect(receiver.received).toHaveLength(0);
   });
 
   it.runIf(kind === 'postgres')('two workers on one PostgreSQL never deliver a callback twice', async () => {

@@ -57,6 +57,7 @@ export const environmentSchema = z.object({
   PAYGATE_TRON_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
   PAYGATE_ALLOW_HTTP_CALLBACKS: booleanFlag.optional(),
   PAYGATE_CALLBACK_RETRY_SCHEDULE: z.string().optional(),
+  PAYGATE_CALLBACK_ALLOWED_RANGES: z.string().optional(),
   PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -99,6 +100,8 @@ export interface Config {
   readonly allowHttpCallbacks: boolean;
   readonly callbackRetryScheduleMs: readonly number[];
   readonly callbackConnectionsPerOrigin: number;
+  /** Non-public ranges callbacks may still reach (SSRF guard); loopback by default in development. */
+  readonly callbackAllowedRanges: readonly string[];
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -174,6 +177,14 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     callbackRetryScheduleMs:
       env.PAYGATE_CALLBACK_RETRY_SCHEDULE === undefined ? DEFAULT_RETRY_SCHEDULE_MS : parseRetrySchedule(env.PAYGATE_CALLBACK_RETRY_SCHEDULE),
     callbackConnectionsPerOrigin: env.PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN,
+    callbackAllowedRanges:
+      env.PAYGATE_CALLBACK_ALLOWED_RANGES === undefined
+        ? mode === 'development'
+          ? ['127.0.0.0/8', '::1/128']
+          : []
+        : env.PAYGATE_CALLBACK_ALLOWED_RANGES.split(',')
+            .map((r) => r.trim())
+            .filter((r) => r.length > 0),
     sandboxAutoConfirmSeconds: env.PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS,
     chainXpubs: {
       ...(env.PAYGATE_ETHEREUM_XPUB !== undefined ? { ethereum: env.PAYGATE_ETHEREUM_XPUB } : {}),

@@ -195,6 +195,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         perOriginConnections: config.callbackConnectionsPerOrigin,
         pollIntervalMs: 1_000,
         localAddress: config.callbackSourceIps[0],
+        allowedRanges: config.callbackAllowedRanges,
       })
     : undefined;
   await delivery?.start();

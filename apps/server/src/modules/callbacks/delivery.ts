@@ -9,6 +9,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { AuditService } from '../audit/service.js';
 import type { ApiSecretsService } from './api-secrets.js';
 import { nextDelayMs, parseRetryAfter } from './retry-schedule.js';
+import { BlockedAddressError, SsrfGuard } from './ssrf-guard.js';
 
 type ClaimedDelivery = Selectable<CallbackDeliveriesTable> & { payload: unknown; timeout_ms: number };
 
@@ -24,6 +25,8 @@ export interface DeliveryOptions {
   readonly pollIntervalMs: number;
   /** Local address to send from (published at /v1/meta/callback-ips), if any. */
   readonly localAddress?: string | undefined;
+  /** Ranges the SSRF guard lets through besides public unicast (e.g. 127.0.0.0/8 in development). */
+  readonly allowedRanges: readonly string[];
 }
 
 const RESPONSE_EXCERPT_BYTES = 2048;
@@ -38,6 +41,7 @@ const RESPONSE_EXCERPT_BYTES = 2048;
  */
 export class CallbackDeliveryWorker {
   readonly #dispatcher: Dispatcher;
+  readonly #guard: SsrfGuard;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -51,10 +55,11 @@ export class CallbackDeliveryWorker {
     private readonly logger: Pick<Logger, 'warn' | 'error' | 'debug'>,
     private readonly options: DeliveryOptions,
   ) {
+    this.#guard = new SsrfGuard(options.allowedRanges);
     this.#dispatcher = new Agent({
       connections: options.perOriginConnections,
       pipelining: 1,
-      ...(options.localAddress !== undefined ? { connect: { localAddress: options.localAddress } } : {}),
+      connect: { lookup: this.#guard.lookup, ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}) },
     });
   }
 
@@ -135,6 +140,7 @@ export class CallbackDeliveryWorker {
     let excerpt: string | null = null;
     let retryAfter: number | null = null;
     try {
+      this.#guard.checkUrl(d.url);
       const secrets = await this.secrets.activeSecrets(d.bp_id);
       const { body, headers } = signCallback({
         payload: d.payload,
@@ -254,7 +260,8 @@ async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<strin
 /** Name the failure so a person reading the delivery log knows where to look. */
 function classify(error: unknown): [ErrorClass, string] {
   const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = (error as { code?: unknown } | null)?.code ?? (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (error instanceof BlockedAddressError || code === 'EBLOCKED') return ['blocked', message];
   if (
     error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError ||
