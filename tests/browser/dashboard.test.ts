@@ -8,7 +8,19 @@ import { createTestServer, TestClock, type TestServer } from '../support/server.
 const DASHBOARD_INDEX = fileURLToPath(new URL('../../apps/dashboard/dist/index.html', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
-const DEVELOPER_NAV = ['Overview', 'KeyPair', 'API Secret', 'Callback URLs', 'Deliveries', 'IP Whitelist', 'Audit log', 'Team'];
+const DEVELOPER_NAV = [
+  'Overview',
+  'Request logs',
+  'Transactions',
+  'Sandbox',
+  'KeyPair',
+  'API Secret',
+  'Callback URLs',
+  'Deliveries',
+  'IP Whitelist',
+  'Audit log',
+  'Team',
+];
 const PASSWORD = 'correct horse battery staple';
 const REAUTH_WINDOW_SECONDS = 300;
 
@@ -81,7 +93,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser', () => {
     expect(await page.getByTestId('bp-switcher').locator('option:checked').textContent()).toBe(businessName);
     expect(await page.locator('.top-bar').textContent()).toContain(owner.email);
 
-    // ── The Developers nav holds exactly the eight sections ──────────────────
+    // ── The Developers nav holds exactly the eleven sections ─────────────────
     const nav = page.getByTestId('developers-nav');
     expect(await nav.getByRole('link').allTextContents()).toEqual(DEVELOPER_NAV);
     await nav.getByRole('link', { name: 'Overview' }).click();

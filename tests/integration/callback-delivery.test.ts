@@ -1,13 +1,25 @@
 import { verifyCallback } from '@paygate/protocol';
+import { Paygate, PaygateApiError } from '@paygate/sdk';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
 import { CallbackDeliveryWorker, type DeliveryOptions } from '../../apps/server/src/modules/callbacks/delivery.js';
 import { describeEachDatabase } from '../support/databases.js';
+import { issueKeyPair } from '../support/keypairs.js';
 import { CallbackReceiver } from '../support/receiver.js';
 import { Agent, createTestServer, type TestServer } from '../support/server.js';
 
 let seq = 0;
 const email = (n: string) => `${n}.${Date.now()}.${++seq}@example.com`;
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error: unknown) {
+    if (error instanceof PaygateApiError) return error.code;
+    throw error;
+  }
+}
+
 const OPTIONS: DeliveryOptions = { retryScheduleMs: [0, 30, 30], batchSize: 50, perOriginConnections: 4, pollIntervalMs: 20, allowedRanges: ['127.0.0.0/8'] };
 
 describeEachDatabase('durable callback delivery', (kind) => {
@@ -58,12 +70,13 @@ describeEachDatabase('durable callback delivery', (kind) => {
       expect(verified.payload.amount).toBe('50');
       expect(verified.webhookId).toMatch(/^msg_/);
     }
-    const deliveries = await server.services.database.db
-      .selectFrom('callback_deliveries')
-      .selectAll()
-      .where('bp_id', '=', bp.bpId)
-      .orderBy('sequence')
-      .execute();
+    // The receiver answers before the worker records the attempt: wait for the log to settle.
+    const load = () => server.services.database.db.selectFrom('callback_deliveries').selectAll().where('bp_id', '=', bp.bpId).orderBy('sequence').execute();
+    let deliveries = await load();
+    for (let i = 0; i < 100 && deliveries.some((d) => d.status !== 'succeeded'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      deliveries = await load();
+    }
     expect(deliveries.map((d) => [d.kind, d.status, d.attempts, d.last_status_code])).toEqual([
       ['pendingDeposit', 'succeeded', 1, 200],
       ['deposit', 'succeeded', 1, 200],
@@ -198,6 +211,64 @@ describeEachDatabase('durable callback delivery', (kind) => {
       expect(attempt.error_message, url).toContain('SSRF guard');
     }
     expect(receiver.received).toHaveLength(0);
+  });
+
+  it('delivery log, resend, recover, and the verification round-trip that refuses forged callbacks', async () => {
+    const { bp, bpId, owner, secret } = await bpWithReceiver();
+    const key = await issueKeyPair(owner, bpId);
+    await server.listen();
+    const sdk = Paygate.fromKeyFile(key.keyFile, { baseUrl: server.url, maxRetries: 0 });
+    receiver.respond = () => ({ status: 500 });
+    await server.services.sandbox.simulateDeposit(bp, { network: 'SEP', identifier: 'log', amount: '1', outcome: 'pending' });
+    const w = worker();
+    for (let i = 0; i < 3; i++) {
+      await w.runOnce();
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    const list = (await owner.get(`/api/bps/${bpId}/callbacks/deliveries?status=failed`)).json();
+    expect(list.items).toHaveLength(1);
+    const detail = (await owner.get(`/api/bps/${bpId}/callbacks/deliveries/${list.items[0].id}`)).json();
+    expect(detail.delivery).toMatchObject({ kind: 'pendingDeposit', status: 'failed', attempts: 3, lastError: 'HTTP 500' });
+    expect(detail.attempts.map((a: { statusCode: number; errorClass: string }) => [a.statusCode, a.errorClass])).toEqual([
+      [500, 'non_2xx'],
+      [500, 'non_2xx'],
+      [500, 'non_2xx'],
+    ]);
+    expect(detail.attempts[0].requestHeaders['webhook-id']).toBe(detail.delivery.messageId);
+    expect(detail.attempts[0].responseExcerpt).toBe('{"ok":true}');
+    expect(verifyCallback({ rawBody: detail.body, headers: { signature: detail.attempts[0].requestHeaders.signature }, secret }).schemes).toEqual([
+      'signature',
+    ]);
+
+    receiver.respond = () => ({ status: 200 });
+    const before = receiver.received.length;
+    expect((await owner.post(`/api/bps/${bpId}/callbacks/deliveries/${list.items[0].id}/resend`)).statusCode).toBe(202);
+    await w.runOnce();
+    expect(receiver.received.length).toBe(before + 1);
+    expect((await owner.post(`/api/bps/${bpId}/callbacks/deliveries/recover`, { since: new Date(Date.now() - 3600_000).toISOString() })).json()).toEqual({
+      requeued: 0,
+    });
+
+    // The BP checks a callback it received: genuine → payload + a confirming `verification` callback.
+    const genuine = receiver.received.at(-1);
+    const webhookId = String(genuine?.headers['webhook-id']);
+    const verified = await sdk.request<{ verified: boolean; kind: string; payload: { amount: string } }>('POST', '/v1/callbacks/verify', {
+      body: { webhookId, signature: String(genuine?.headers.signature) },
+    });
+    expect(verified).toMatchObject({ verified: true, kind: 'pendingDeposit', payload: { amount: '1' } });
+    await w.runOnce();
+    const confirmation = receiver.received.at(-1);
+    expect(confirmation?.headers['paygate-callback-type']).toBe('verification');
+    expect(confirmation?.path).toBe('/hooks/pendingDeposit');
+    expect(JSON.parse(confirmation?.body ?? '{}')).toMatchObject({ verified: true, webhookId });
+    // Forged: unknown id → 404; altered signature → 422; another BP's id → 404.
+    expect(await codeOf(sdk.request('POST', '/v1/callbacks/verify', { body: { webhookId: 'msg_forged000000000000000000000' } }))).toBe('callback_unknown');
+    expect(await codeOf(sdk.request('POST', '/v1/callbacks/verify', { body: { webhookId, signature: '0'.repeat(64) } }))).toBe('callback_mismatch');
+    const stranger = await bpWithReceiver();
+    const strangerKey = await issueKeyPair(stranger.owner, stranger.bpId);
+    const strangerSdk = Paygate.fromKeyFile(strangerKey.keyFile, { baseUrl: server.url, maxRetries: 0 });
+    expect(await codeOf(strangerSdk.request('POST', '/v1/callbacks/verify', { body: { webhookId } }))).toBe('callback_unknown');
+    expect((await stranger.owner.get(`/api/bps/${bpId}/callbacks/deliveries`)).statusCode).toBe(404);
   });
 
   it.runIf(kind === 'postgres')('two workers on one PostgreSQL never deliver a callback twice', async () => {

@@ -19,7 +19,7 @@ export class CallbackReceiver {
   url = '';
 
   async start(host = '127.0.0.1'): Promise<string> {
-    this.#server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -30,8 +30,9 @@ export class CallbackReceiver {
         res.end('{"ok":true}');
       });
     });
-    await new Promise<void>((resolve) => this.#server?.listen(0, host, resolve));
-    this.url = `http://${host}:${(this.#server?.address() as AddressInfo).port}`;
+    this.#server = server;
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    this.url = `http://${host}:${(server.address() as AddressInfo).port}`;
     return this.url;
   }
 

@@ -30,6 +30,7 @@ CREATE TABLE callback_attempts (
   status_code      integer,
   error_class      text CHECK (error_class IN ('timeout', 'refused', 'dns', 'tls', 'blocked', 'non_2xx', 'network')),
   error_message    text,
+  request_headers  jsonb,                            -- exactly as sent (signatures included; never the secret)
   response_headers jsonb,
   response_excerpt text
 );

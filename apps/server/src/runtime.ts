@@ -14,6 +14,7 @@ import { AccountsService } from './modules/accounts/service.js';
 import { LoginThrottle } from './modules/accounts/throttle.js';
 import { AuditService } from './modules/audit/service.js';
 import { ApiSecretsService } from './modules/callbacks/api-secrets.js';
+import { DeliveriesService } from './modules/callbacks/deliveries.js';
 import { CallbackDeliveryWorker } from './modules/callbacks/delivery.js';
 import { CallbackSettingsService } from './modules/callbacks/settings.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
@@ -53,6 +54,7 @@ export interface Services {
   readonly payments: PaymentsService;
   readonly apiSecrets: ApiSecretsService;
   readonly callbackSettings: CallbackSettingsService;
+  readonly deliveries: DeliveriesService;
   readonly sandbox: SandboxChain;
   readonly chainKeys: ChainKeyStore;
   /** Undefined when the request log is switched off (PAYGATE_REQUEST_LOG=false). */
@@ -106,6 +108,7 @@ export async function createServices(
     usage: new UsageService(database.db, clock),
     payments,
     apiSecrets,
+    deliveries: new DeliveriesService(database.db, apiSecrets, audit, clock),
     callbackSettings: new CallbackSettingsService(database.db, accounts, audit, config.allowHttpCallbacks ?? false),
     sandbox: new SandboxChain(database.db, payments, clock),
     chainKeys,

@@ -4,11 +4,14 @@ export interface NavEntry {
   readonly icon: NavIcon;
 }
 
-export type NavIcon = 'overview' | 'key' | 'secret' | 'callback' | 'deliveries' | 'shield' | 'audit' | 'team';
+export type NavIcon = 'overview' | 'logs' | 'transactions' | 'sandbox' | 'key' | 'secret' | 'callback' | 'deliveries' | 'shield' | 'audit' | 'team';
 
 /** The Developers section of the sidebar, in the order integrators work through it. */
 export const DEVELOPER_NAV: readonly NavEntry[] = [
   { path: '/developers/overview', label: 'Overview', icon: 'overview' },
+  { path: '/developers/request-logs', label: 'Request logs', icon: 'logs' },
+  { path: '/developers/transactions', label: 'Transactions', icon: 'transactions' },
+  { path: '/developers/sandbox', label: 'Sandbox', icon: 'sandbox' },
   { path: '/developers/keypair', label: 'KeyPair', icon: 'key' },
   { path: '/developers/api-secret', label: 'API Secret', icon: 'secret' },
   { path: '/developers/callback-urls', label: 'Callback URLs', icon: 'callback' },

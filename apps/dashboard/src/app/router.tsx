@@ -10,7 +10,10 @@ import { OverviewPage } from '../features/developers/overview-page';
 import { InvitationPage } from '../features/invitations/invitation-page';
 import { IpWhitelistPage } from '../features/ip-allowlist/ip-whitelist-page';
 import { KeyPairPage } from '../features/keypair/keypair-page';
+import { RequestLogsPage } from '../features/request-logs/request-logs-page';
+import { SandboxPage } from '../features/sandbox/sandbox-page';
 import { TeamPage } from '../features/team/team-page';
+import { TransactionsPage } from '../features/transactions/transactions-page';
 import { AppLayout } from './layout/app-layout';
 import { HOME_PATH } from './navigation';
 import { NotFoundPage } from './not-found-page';
@@ -53,6 +56,21 @@ function AppRoutes() {
       <Route path="/developers/overview">
         <RequireActiveBp>
           <OverviewPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/request-logs">
+        <RequireActiveBp>
+          <RequestLogsPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/transactions">
+        <RequireActiveBp>
+          <TransactionsPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/sandbox">
+        <RequireActiveBp>
+          <SandboxPage />
         </RequireActiveBp>
       </Route>
       <Route path="/developers/keypair">

@@ -5,13 +5,15 @@ interface DialogProps {
   readonly description?: string;
   readonly onClose: () => void;
   readonly children: ReactNode;
+  /** For dialogs that show records rather than ask a question. */
+  readonly wide?: boolean;
 }
 
 /**
  * A modal built on the native <dialog>: the browser traps focus, handles Escape and makes the
  * rest of the page inert, which is hard to get right by hand.
  */
-export function Dialog({ title, description, onClose, children }: DialogProps) {
+export function Dialog({ title, description, onClose, children, wide = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -25,7 +27,7 @@ export function Dialog({ title, description, onClose, children }: DialogProps) {
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
       aria-describedby={description === undefined ? undefined : descriptionId}
       onCancel={(event) => {

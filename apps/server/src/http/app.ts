@@ -11,6 +11,7 @@ import { newId } from '../lib/ids.js';
 import { registerAccountsRoutes } from '../modules/accounts/routes.js';
 import { registerAuditRoutes } from '../modules/audit/routes.js';
 import { registerBpApiRoutes } from '../modules/bp-api/routes.js';
+import { registerDeliveryRoutes } from '../modules/callbacks/delivery-routes.js';
 import { registerCallbackSettingsRoutes } from '../modules/callbacks/routes.js';
 import { registerIpAllowlistRoutes } from '../modules/ip-allowlist/routes.js';
 import { registerKeyPairRoutes } from '../modules/keypairs/routes.js';
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerKeyPairRoutes(app, { accounts, keypairs: services.keypairs, sessionGuard, publicUrl: options.publicUrl });
   registerIpAllowlistRoutes(app, { accounts, allowlist: services.allowlist, sessionGuard, callbackSourceIps: options.callbackSourceIps });
   registerCallbackSettingsRoutes(app, { accounts, settings: services.callbackSettings, apiSecrets: services.apiSecrets, sessionGuard });
+  registerDeliveryRoutes(app, { accounts, deliveries: services.deliveries, sessionGuard, signatureGuard });
   registerPaymentsRoutes(app, { accounts, payments: services.payments, sandbox: services.sandbox, sessionGuard, signatureGuard });
   registerUsageRoutes(app, { accounts, usage: services.usage, requestLog: services.requestLogQueries, sessionGuard, signatureGuard });
   registerBpApiRoutes(app, { signatureGuard, callbackSourceIps: options.callbackSourceIps });

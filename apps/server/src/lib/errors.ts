@@ -54,6 +54,8 @@ export const ERROR_CATALOGUE = {
   sandbox_only: { status: 403, title: 'Only available to sandbox Business Partners' },
   transaction_state_invalid: { status: 409, title: 'The transaction is not in a state that allows this' },
   callback_url_invalid: { status: 400, title: 'The callback URL is not acceptable' },
+  callback_unknown: { status: 404, title: 'Paygate did not send this callback to you' },
+  callback_mismatch: { status: 422, title: 'The callback you hold differs from the one Paygate sent' },
   internal_error: { status: 500, title: 'Something went wrong on our side' },
   database_unavailable: { status: 503, title: 'The database is unavailable; retry shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -22,6 +22,3 @@ export const COMING_SOON_SECTIONS: readonly ComingSoonSection[] = [
     description: 'Inspect every callback delivery attempt with its response and timing, and retry the ones that failed.',
   },
 ];
-
-export const OVERVIEW_COMING_SOON =
-  "A summary of your integration's health — recent API traffic, callback delivery success and anything that needs your attention.";

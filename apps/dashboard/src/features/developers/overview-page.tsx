@@ -1,16 +1,19 @@
 import { PageHeader } from '../../ui/page-header';
+import { useActiveBp } from '../auth/current-session';
 import { KeyPairCallout } from '../keypair/keypair-callout';
+import { UsageAnalytics } from '../usage/usage-analytics';
 import { BpDetailsCard } from './bp-details-card';
-import { ComingSoonPanel } from './coming-soon-panel';
-import { OVERVIEW_COMING_SOON } from './coming-soon-sections';
 
+/** The page BP engineers open first when something is wrong: is traffic arriving, and is it failing? */
 export function OverviewPage() {
+  const bp = useActiveBp();
   return (
     <>
-      <PageHeader title="Overview" description="Your Business Partner and the state of its integration." />
+      <PageHeader title="Overview" description={`Signed API traffic of ${bp.bpName}: volume, errors and latency.`} />
+      {/* Only shown while there is no KeyPair, when it is the one thing that blocks all traffic. */}
       <KeyPairCallout />
+      <UsageAnalytics bpId={bp.bpId} />
       <BpDetailsCard />
-      <ComingSoonPanel description={OVERVIEW_COMING_SOON} />
     </>
   );
 }

@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'payments:manage': 'admin',
   'callbacks:read': 'developer',
   'callbacks:manage': 'admin',
+  'callbacks:resend': 'developer',
   'api_secret:manage': 'admin',
   'keypair:read': 'developer',
   'keypair:manage': 'admin',

@@ -91,6 +91,18 @@ export class ApiSecretsService {
     return (await this.#active(this.db, bpId)).map((r) => this.secrets.open(r.secret_enc, this.#context(bpId, r.id)));
   }
 
+  /** Secrets active at any time since `since` (for checking signatures of callbacks already sent). */
+  async secretsSince(bpId: string, since: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('api_secrets')
+      .selectAll()
+      .where('bp_id', '=', bpId)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', since)]))
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => this.secrets.open(r.secret_enc, this.#context(bpId, r.id)));
+  }
+
   /** Owners/admins, after re-authentication. Audited. */
   async reveal(session: SessionContext, access: BpAccess, origin: RequestOrigin): Promise<(SecretMetadata & { secret: string })[]> {
     this.accounts.requireRecentReauth(session);

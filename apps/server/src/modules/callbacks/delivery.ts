@@ -139,6 +139,7 @@ export class CallbackDeliveryWorker {
     let responseHeaders: Record<string, unknown> | null = null;
     let excerpt: string | null = null;
     let retryAfter: number | null = null;
+    let requestHeaders: Record<string, string> | null = null;
     try {
       this.#guard.checkUrl(d.url);
       const secrets = await this.secrets.activeSecrets(d.bp_id);
@@ -149,10 +150,11 @@ export class CallbackDeliveryWorker {
         secrets,
         kind: d.kind,
       });
+      requestHeaders = { ...headers, 'user-agent': 'Paygate-Callbacks/1.0' };
       const response = await request(d.url, {
         method: 'POST',
         body,
-        headers: { ...headers, 'user-agent': 'Paygate-Callbacks/1.0' },
+        headers: requestHeaders,
         dispatcher: this.#dispatcher,
         headersTimeout: d.timeout_ms,
         bodyTimeout: d.timeout_ms,
@@ -172,7 +174,7 @@ export class CallbackDeliveryWorker {
       [errorClass, errorMessage] = classify(error);
     }
     const durationMs = Math.round(performance.now() - t0);
-    await this.#record(d, { started, durationMs, statusCode, errorClass, errorMessage, responseHeaders, excerpt, retryAfter });
+    await this.#record(d, { started, durationMs, statusCode, errorClass, errorMessage, requestHeaders, responseHeaders, excerpt, retryAfter });
   }
 
   async #record(
@@ -183,6 +185,7 @@ export class CallbackDeliveryWorker {
       statusCode: number | null;
       errorClass: ErrorClass | null;
       errorMessage: string | null;
+      requestHeaders: Record<string, string> | null;
       responseHeaders: Record<string, unknown> | null;
       excerpt: string | null;
       retryAfter: number | null;
@@ -199,6 +202,7 @@ export class CallbackDeliveryWorker {
           status_code: a.statusCode,
           error_class: a.errorClass,
           error_message: a.errorMessage,
+          request_headers: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
           response_headers: a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
           response_excerpt: a.excerpt,
         })
