@@ -200,6 +200,15 @@ export class Paygate {
     return (await this.request<{ items: { symbol: string; usd: string }[] }>('GET', '/v1/exchange-rates')).items;
   }
 
+  /**
+   * Ask Paygate whether it really sent the callback with this webhook-id (and Signature). Resolves
+   * with the authoritative payload, and Paygate then sends a confirming `verification` callback;
+   * rejects with code `callback_unknown` (forged) or `callback_mismatch` (altered).
+   */
+  confirmCallback(webhookId: string, signature?: string): Promise<{ verified: true; kind: string; payload: unknown; verificationId: string | null }> {
+    return this.request('POST', '/v1/callbacks/verify', { body: { webhookId, ...(signature !== undefined ? { signature } : {}) }, idempotent: true });
+  }
+
   /** Send a signed request and parse the JSON answer; errors become {@link PaygateApiError}. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const upper = method.toUpperCase();

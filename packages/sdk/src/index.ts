@@ -1,5 +1,13 @@
 export { type CallbackRejection, CallbackVerificationError, type KeyFile, parseKeyFile, type VerifiedCallback, verifyCallback } from '@paygate/protocol';
 export {
+  type CallbackHandlerOptions,
+  createCallbackHandler,
+  type FastifyLike,
+  readRawBody,
+  registerFastifyCallbackRoute,
+  verifyExpressCallback,
+} from './callbacks.js';
+export {
   type Balance,
   type DepositAddress,
   type Me,
