@@ -271,6 +271,48 @@ describeEachDatabase('durable callback delivery', (kind) => {
     expect((await stranger.owner.get(`/api/bps/${bpId}/callbacks/deliveries`)).statusCode).toBe(404);
   });
 
+  it('outage: while the receiver is down attempts fail as refused; once it is back every callback is delivered, on schedule', async () => {
+    const { bp, bpId } = await bpWithReceiver(['deposit', 'pendingDeposit']);
+    const port = Number(new URL(receiver.url).port);
+    await receiver.stop();
+    for (let i = 0; i < 5; i++)
+      await server.services.sandbox.simulateDeposit(bp, { network: 'SEP', identifier: `outage-${i}`, amount: '1', outcome: 'confirm' });
+    const w = worker({ retryScheduleMs: [0, 50, 50, 50, 50, 50, 50, 50] });
+    for (let i = 0; i < 3; i++) {
+      await w.runOnce();
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    const refused = await server.services.database.db
+      .selectFrom('callback_attempts as a')
+      .innerJoin('callback_deliveries as d', 'd.id', 'a.delivery_id')
+      .select('a.error_class')
+      .where('d.bp_id', '=', bpId)
+      .execute();
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused.map((r) => r.error_class))).toEqual(new Set(['refused']));
+    receiver = new CallbackReceiver();
+    await receiver.start('127.0.0.1', port);
+    for (let i = 0; i < 30 && receiver.received.length < 10; i++) {
+      await w.runOnce();
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(10);
+    // Per transaction, pendingDeposit still came before deposit.
+    const byTx = new Map<string, string[]>();
+    for (const r of receiver.received) {
+      const tx = (JSON.parse(r.body) as { id: string }).id;
+      byTx.set(tx, [...(byTx.get(tx) ?? []), String(r.headers['paygate-callback-type'])]);
+    }
+    for (const kinds of byTx.values()) expect(kinds).toEqual(['pendingDeposit', 'deposit']);
+  });
+
+  it('sends from the configured source address (published for BP allowlists)', async () => {
+    const { bp } = await bpWithReceiver(['deposit']);
+    await server.services.sandbox.simulateDeposit(bp, { network: 'SEP', identifier: 'src', amount: '1', outcome: 'confirm' });
+    await worker({ localAddress: '127.0.0.2' }).runOnce();
+    expect(receiver.received.map((r) => r.remoteAddress)).toEqual(['127.0.0.2']);
+  });
+
   it.runIf(kind === 'postgres')('two workers on one PostgreSQL never deliver a callback twice', async () => {
     const { bp } = await bpWithReceiver();
     for (let i = 0; i < 40; i++) await server.services.sandbox.simulateDeposit(bp, { network: 'SEP', identifier: `w${i}`, amount: '1', outcome: 'confirm' });

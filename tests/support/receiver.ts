@@ -6,6 +6,8 @@ export interface Received {
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
   readonly at: number;
+  /** The peer address the request came from (to check callback source addresses). */
+  readonly remoteAddress: string | undefined;
 }
 
 /**
@@ -18,12 +20,18 @@ export class CallbackReceiver {
   #server: Server | undefined;
   url = '';
 
-  async start(host = '127.0.0.1'): Promise<string> {
+  async start(host = '127.0.0.1', port = 0): Promise<string> {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const entry = { path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        const entry = {
+          path: req.url ?? '/',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+          remoteAddress: req.socket.remoteAddress,
+        };
         this.received.push(entry);
         const answer = this.respond(entry, this.received.length - 1);
         res.writeHead(answer.status, answer.headers ?? {});
@@ -31,7 +39,7 @@ export class CallbackReceiver {
       });
     });
     this.#server = server;
-    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
     this.url = `http://${host}:${(server.address() as AddressInfo).port}`;
     return this.url;
   }

@@ -58,6 +58,7 @@ export const environmentSchema = z.object({
   PAYGATE_ALLOW_HTTP_CALLBACKS: booleanFlag.optional(),
   PAYGATE_CALLBACK_RETRY_SCHEDULE: z.string().optional(),
   PAYGATE_CALLBACK_ALLOWED_RANGES: z.string().optional(),
+  PAYGATE_CALLBACK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -102,6 +103,8 @@ export interface Config {
   readonly callbackConnectionsPerOrigin: number;
   /** Non-public ranges callbacks may still reach (SSRF guard); loopback by default in development. */
   readonly callbackAllowedRanges: readonly string[];
+  /** A worker's claim on a delivery lasts this long; after a crash another worker resends then. */
+  readonly callbackLeaseSeconds: number;
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -177,6 +180,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     callbackRetryScheduleMs:
       env.PAYGATE_CALLBACK_RETRY_SCHEDULE === undefined ? DEFAULT_RETRY_SCHEDULE_MS : parseRetrySchedule(env.PAYGATE_CALLBACK_RETRY_SCHEDULE),
     callbackConnectionsPerOrigin: env.PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN,
+    callbackLeaseSeconds: env.PAYGATE_CALLBACK_LEASE_SECONDS,
     callbackAllowedRanges:
       env.PAYGATE_CALLBACK_ALLOWED_RANGES === undefined
         ? mode === 'development'

@@ -199,6 +199,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         pollIntervalMs: 1_000,
         localAddress: config.callbackSourceIps[0],
         allowedRanges: config.callbackAllowedRanges,
+        leaseMs: config.callbackLeaseSeconds * 1000,
       })
     : undefined;
   await delivery?.start();

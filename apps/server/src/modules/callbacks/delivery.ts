@@ -25,6 +25,8 @@ export interface DeliveryOptions {
   readonly pollIntervalMs: number;
   /** Local address to send from (published at /v1/meta/callback-ips), if any. */
   readonly localAddress?: string | undefined;
+  /** How long a claim lasts before another worker may take the delivery over (must exceed the longest timeout). */
+  readonly leaseMs?: number;
   /** Ranges the SSRF guard lets through besides public unicast (e.g. 127.0.0.0/8 in development). */
   readonly allowedRanges: readonly string[];
 }
@@ -59,7 +61,9 @@ export class CallbackDeliveryWorker {
     this.#dispatcher = new Agent({
       connections: options.perOriginConnections,
       pipelining: 1,
-      connect: { lookup: this.#guard.lookup, ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}) },
+      connect: { lookup: this.#guard.lookup },
+      // A client option (undici sets it per connection, overriding connect options).
+      ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
     });
   }
 
@@ -111,7 +115,7 @@ export class CallbackDeliveryWorker {
 
   async #claim() {
     const now = this.clock.now();
-    const lease = new Date(now.getTime() + 60_000);
+    const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000));
     const rows = await sql<ClaimedDelivery>`
       with due as (
         select d.id from callback_deliveries d
