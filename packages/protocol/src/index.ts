@@ -12,6 +12,7 @@ export {
 export { canonicalJson } from './canonical-json.js';
 export { checkContentDigest, contentDigest, type DigestCheck } from './content-digest.js';
 export { KEY_FILE_TYPE, type KeyFile, parseKeyFile, serializeKeyFile } from './key-file.js';
+export type { Balance, DepositAddress, SupportedCurrency, Transaction, TransactionPage } from './payloads.js';
 export {
   BODY_DIGEST_COMPONENT,
   componentValue,

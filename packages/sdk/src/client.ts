@@ -1,6 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseKeyFile, signRequest } from '@paygate/protocol';
+import {
+  type Balance,
+  type DepositAddress,
+  parseKeyFile,
+  type SupportedCurrency,
+  signRequest,
+  type Transaction,
+  type TransactionPage,
+} from '@paygate/protocol';
 import { PaygateApiError, PaygateConnectionError } from './errors.js';
 
 export interface PaygateOptions {
@@ -24,70 +32,6 @@ export interface Me {
   readonly keyId: string;
   readonly environment: 'sandbox' | 'live';
   readonly serverTime: string;
-}
-
-export interface Transaction {
-  readonly id: string;
-  readonly type: 'Deposit' | 'Withdrawal';
-  readonly layer: 'L1' | 'L2';
-  readonly status: 'Pending' | 'Confirmed' | 'Failed';
-  readonly fromAddress: string | null;
-  readonly toAddress: string;
-  /** Decimal string in the currency's units. */
-  readonly amount: string;
-  readonly coinSymbol: string;
-  readonly tokenSymbol: string | null;
-  readonly network: string;
-  readonly txHash: string | null;
-  readonly l2TxnHash: string | null;
-  readonly feesPaid: string | null;
-  readonly internalFee: { readonly deposit?: string };
-  readonly usdValue: string | null;
-  readonly settled: boolean;
-  readonly identifier: string | null;
-  readonly referenceId: string | null;
-  readonly depositRequestId: string | null;
-  readonly confirmations: number;
-  readonly requiredConfirmations: number;
-  readonly failureReason: string | null;
-  readonly initiatedAt: string;
-  readonly confirmedAt: string | null;
-}
-
-export interface TransactionPage {
-  readonly items: Transaction[];
-  readonly page: number;
-  readonly limit: number;
-  readonly total: number;
-}
-
-export interface DepositAddress {
-  readonly address: string;
-  readonly network: string;
-  readonly identifier: string;
-  readonly referenceId: string | null;
-  readonly createdAt: string;
-  readonly depositRequest: { readonly id: string; readonly requestedAmount: string; readonly requestedCurrency: string; readonly expiresAt: string } | null;
-}
-
-export interface Balance {
-  readonly currency: string;
-  readonly network: string;
-  readonly coinSymbol: string;
-  readonly tokenSymbol: string | null;
-  readonly available: string;
-  readonly pending: string;
-  readonly reserved: string;
-}
-
-export interface SupportedCurrency {
-  readonly network: string;
-  readonly coinSymbol: string;
-  readonly tokenSymbol: string | null;
-  readonly decimals: number;
-  readonly displayName: string;
-  readonly confirmations: number;
-  readonly payoutFee: string;
 }
 
 export interface RequestOptions {

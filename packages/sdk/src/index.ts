@@ -1,4 +1,16 @@
-export { type CallbackRejection, CallbackVerificationError, type KeyFile, parseKeyFile, type VerifiedCallback, verifyCallback } from '@paygate/protocol';
+export {
+  type Balance,
+  type CallbackRejection,
+  CallbackVerificationError,
+  type DepositAddress,
+  type KeyFile,
+  parseKeyFile,
+  type SupportedCurrency,
+  type Transaction,
+  type TransactionPage,
+  type VerifiedCallback,
+  verifyCallback,
+} from '@paygate/protocol';
 export {
   type CallbackHandlerOptions,
   createCallbackHandler,
@@ -7,15 +19,5 @@ export {
   registerFastifyCallbackRoute,
   verifyExpressCallback,
 } from './callbacks.js';
-export {
-  type Balance,
-  type DepositAddress,
-  type Me,
-  Paygate,
-  type PaygateOptions,
-  type RequestOptions,
-  type SupportedCurrency,
-  type Transaction,
-  type TransactionPage,
-} from './client.js';
+export { type Me, Paygate, type PaygateOptions, type RequestOptions } from './client.js';
 export { PaygateApiError, PaygateConnectionError, type ProblemDocument } from './errors.js';

@@ -1,3 +1,4 @@
+import type { Transaction } from '@paygate/protocol';
 import type { Selectable } from 'kysely';
 import type { TransactionsTable } from '../../db/schema.js';
 import { formatAmount } from './amounts.js';
@@ -7,34 +8,10 @@ export type TransactionRow = Selectable<TransactionsTable>;
 
 /**
  * A transaction as BPs see it — in API responses and in callback payloads alike — with the
- * AkashicPay-style field names existing integrations expect. Amounts are decimal strings.
+ * AkashicPay-style field names existing integrations expect (the wire type lives in
+ * @paygate/protocol, shared with the SDK).
  */
-export interface TransactionView {
-  readonly id: string;
-  readonly type: 'Deposit' | 'Withdrawal';
-  readonly layer: 'L1' | 'L2';
-  readonly status: 'Pending' | 'Confirmed' | 'Failed';
-  readonly fromAddress: string | null;
-  readonly toAddress: string;
-  readonly amount: string;
-  readonly coinSymbol: string;
-  readonly tokenSymbol: string | null;
-  readonly network: string;
-  readonly txHash: string | null;
-  readonly l2TxnHash: string | null;
-  readonly feesPaid: string | null;
-  readonly internalFee: { readonly deposit?: string };
-  readonly usdValue: string | null;
-  readonly settled: boolean;
-  readonly identifier: string | null;
-  readonly referenceId: string | null;
-  readonly depositRequestId: string | null;
-  readonly confirmations: number;
-  readonly requiredConfirmations: number;
-  readonly failureReason: string | null;
-  readonly initiatedAt: string;
-  readonly confirmedAt: string | null;
-}
+export type TransactionView = Transaction;
 
 export function toTransactionView(row: TransactionRow): TransactionView {
   const currency = currencyByCode(row.currency);
