@@ -16,7 +16,6 @@ import { sql } from 'kysely';
 import { openDatabase } from '../apps/server/src/db/database.js';
 import { migrate } from '../apps/server/src/db/migrate.js';
 import { createMetrics } from '../apps/server/src/http/metrics.js';
-import { systemClock } from '../apps/server/src/lib/clock.js';
 import { createLogger } from '../apps/server/src/lib/logger.js';
 import { type RequestLogEntry, RequestLogWriter } from '../apps/server/src/modules/usage/request-log.js';
 import { UsageRollup } from '../apps/server/src/modules/usage/rollup.js';
@@ -28,7 +27,10 @@ import { fmt, load, percentile } from './support.js';
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const SIZES = (process.env.BENCH_USAGE_ROWS ?? '1000000,50000000').split(',').map(Number);
+const SIZES = (process.env.BENCH_USAGE_ROWS ?? '1000000,50000000')
+  .split(',')
+  .filter((s) => s !== '')
+  .map(Number);
 const MASTER_KEY = Buffer.alloc(32, 5).toString('base64');
 const out: string[] = [];
 const say = (line: string) => {
@@ -118,11 +120,23 @@ async function ingestion(): Promise<void> {
   }
 }
 
-/** Load `rows` raw rows (the measured BP's fixed share plus other BPs), roll them up, then time the Overview. */
-async function overviewLatency(rows: number): Promise<number> {
-  const created = await createPostgresDatabase(ADMIN_URL);
+/**
+ * Load `rows` raw rows (the measured BP's fixed share plus other BPs), roll them up, then time the
+ * Overview. With `reuseUrl`, time a database an earlier run already loaded (its rows are kept and
+ * only the rollups are brought up to date) — loading 50 M rows takes long on a small machine.
+ */
+async function overviewLatency(rows: number, reuseUrl?: string): Promise<number> {
+  const created = reuseUrl === undefined ? await createPostgresDatabase(ADMIN_URL) : { url: reuseUrl, drop: async () => undefined };
   const database = await openDatabase({ kind: 'postgres', url: created.url, poolSize: 4 });
   try {
+    if (reuseUrl !== undefined) {
+      const t1 = performance.now();
+      const loaded = await sql<{ n: string; last: Date }>`select count(*)::text as n, max(occurred_at) as last from api_requests`.execute(database.db);
+      const now = loaded.rows[0]?.last ?? new Date();
+      await new UsageRollup(database.db).run(new Date(now.getTime() + 60_000));
+      await sql`analyze`.execute(database.db);
+      return await timeOverview(database, Number(loaded.rows[0]?.n ?? 0), 0, (performance.now() - t1) / 1000, new Date(now.getTime() + 60_000));
+    }
     await migrate(database.db);
     const now = new Date();
     const days = 14;
@@ -155,38 +169,46 @@ async function overviewLatency(rows: number): Promise<number> {
     await rollup.run(now);
     const rolled = (performance.now() - t1) / 1000;
     await sql`analyze`.execute(database.db);
-    const usage = new UsageService(database.db, systemClock);
-    for (let i = 0; i < 5; i++) await usage.overview('bp_focus', { range: '24h', tz: 'Europe/Berlin' });
-    const timings = async (range: '24h' | '7d') => {
-      const latencies: number[] = [];
-      for (let i = 0; i < 40; i++) {
-        const q0 = performance.now();
-        const result = await usage.overview('bp_focus', { range, tz: 'Europe/Berlin' });
-        if (result.kpis.totalRequests === 0) throw new Error('the Overview saw no requests');
-        latencies.push(performance.now() - q0);
-      }
-      return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
-    };
-    const day = await timings('24h');
-    const week = await timings('7d');
-    say(
-      `  Overview 24 h, ${fmt(rows)} raw rows`.padEnd(39) +
-        `p50 ${fmt(day.p50, 1)} ms  p95 ${fmt(day.p95, 1)} ms   (loaded in ${fmt(loaded)} s, rolled up in ${fmt(rolled)} s)`,
-    );
-    say(`${`  Overview 7 d,  ${fmt(rows)} raw rows`.padEnd(39)}p50 ${fmt(week.p50, 1)} ms  p95 ${fmt(week.p95, 1)} ms`);
-    return day.p95;
+    return await timeOverview(database, rows, loaded, rolled, now);
   } finally {
     await database.close();
     await created.drop();
   }
 }
 
+async function timeOverview(database: Awaited<ReturnType<typeof openDatabase>>, rows: number, loaded: number, rolled: number, at: Date): Promise<number> {
+  const usage = new UsageService(database.db, { now: () => at });
+  for (let i = 0; i < 5; i++) await usage.overview('bp_focus', { range: '24h', tz: 'Europe/Berlin' });
+  const timings = async (range: '24h' | '7d') => {
+    const latencies: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const q0 = performance.now();
+      const result = await usage.overview('bp_focus', { range, tz: 'Europe/Berlin' });
+      if (result.kpis.totalRequests === 0) throw new Error('the Overview saw no requests');
+      latencies.push(performance.now() - q0);
+    }
+    return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+  };
+  const day = await timings('24h');
+  const week = await timings('7d');
+  say(
+    `  Overview 24 h, ${fmt(rows)} raw rows`.padEnd(39) +
+      `p50 ${fmt(day.p50, 1)} ms  p95 ${fmt(day.p95, 1)} ms   (loaded in ${fmt(loaded)} s, rolled up in ${fmt(rolled)} s)`,
+  );
+  say(`${`  Overview 7 d,  ${fmt(rows)} raw rows`.padEnd(39)}p50 ${fmt(week.p50, 1)} ms  p95 ${fmt(week.p95, 1)} ms`);
+  return day.p95;
+}
+
 async function main(): Promise<void> {
   say('bench/usage  (PostgreSQL; one paygate api process for throughput)');
-  await throughput();
-  await ingestion();
+  if (process.env.BENCH_USAGE_SKIP_THROUGHPUT !== 'true') {
+    await throughput();
+    await ingestion();
+  }
   const p95s: number[] = [];
+  const reuse = process.env.BENCH_USAGE_REUSE_URL;
   for (const size of SIZES) p95s.push(await overviewLatency(size));
+  if (reuse !== undefined) p95s.push(await overviewLatency(0, reuse));
   const first = p95s[0];
   const last = p95s.at(-1);
   if (first !== undefined && last !== undefined && p95s.length > 1) {
