@@ -156,6 +156,8 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
     expect(await page.getByRole('region', { name: 'Where callbacks come from' }).getByRole('link', { name: 'IP Whitelist' }).getAttribute('href')).toBe(
       '/developers/ip-whitelist',
     );
+    // Saving scrolled the footer into view; a full-page shot of a scrolled page draws the sticky bars mid-page.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${RESULTS_DIR}callback-urls.png`, fullPage: true });
 
     // ── 3. API Secret: reveal it (masked until asked) and copy it from the page ──
@@ -200,7 +202,7 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
     await openSection(page, 'Deliveries');
     await deliveryRows(page, 'succeeded').nth(1).waitFor();
     expect(await page.getByTestId('delivery-row').count()).toBe(2);
-    const depositRow = page.getByTestId('delivery-row').filter({ hasText: `${receiverBase}/deposit` });
+    const depositRow = page.getByTestId('delivery-row').filter({ has: page.locator(`td[title="${receiverBase}/deposit"]`) });
     expect(await depositRow.textContent()).toMatch(/deposit.*Succeeded.*1.*HTTP 200.*msg_/);
 
     // ── 6. The endpoint fails: three attempts, then the delivery gives up ──
@@ -235,7 +237,10 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
     expect(await headers.textContent()).toContain(`webhook-id${String(failedCallback.headers['webhook-id'])}`);
     expect(await headers.textContent()).toContain('webhook-signaturev1,');
     expect(await headers.textContent()).toContain('paygate-callback-typependingDeposit');
+    // A tall window lets the dialog show everything at once: body, attempts and the last one's headers.
+    await page.setViewportSize({ width: 1360, height: 1900 });
     await page.screenshot({ path: `${RESULTS_DIR}delivery-detail.png` });
+    await page.setViewportSize({ width: 1360, height: 900 });
 
     // ── 8. Fixed endpoint: Resend sends it again, with the same webhook-id ──
     receiver.respond = () => ({ status: 200 });
@@ -266,6 +271,12 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
     const rotateButton = rotate.getByRole('button', { name: 'Rotate secret' });
     expect(await rotateButton.isDisabled()).toBe(true);
     await rotate.getByRole('checkbox').check();
+    // Another overlap has other consequences, so the confirmation must be given again.
+    await rotate.getByRole('radio', { name: 'None – stop now' }).check();
+    expect(await rotate.getByTestId('rotation-effects').textContent()).toContain('the current secret stops signing at once');
+    expect(await rotateButton.isDisabled()).toBe(true);
+    await rotate.getByRole('radio', { name: '1 hour' }).check();
+    await rotate.getByRole('checkbox').check();
     await rotateButton.click();
     const confirm = page.getByRole('dialog', { name: "Confirm it's you" });
     await confirm.waitFor();
@@ -286,6 +297,8 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
     await issuedPanel.getByRole('button', { name: 'I have saved it' }).click();
     await issuedPanel.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(issued);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${RESULTS_DIR}api-secret.png`, fullPage: true });
 
     // During the overlap a callback verifies with either secret: Signature-Next carries the new one.
     await server.services.sandbox.simulateDeposit(bp, { network: 'SEP', identifier: 'u3', amount: '3', outcome: 'pending' });

@@ -1,11 +1,12 @@
 import { Redirect, Route, Switch } from 'wouter';
 import { AccountSecurityPage } from '../features/account/account-security-page';
+import { ApiSecretPage } from '../features/api-secret/api-secret-page';
 import { AuditLogPage } from '../features/audit/audit-log-page';
 import { PublicOnly, RequireActiveBp, RequireSession } from '../features/auth/current-session';
 import { LoginPage } from '../features/auth/login-page';
 import { SignupPage } from '../features/auth/signup-page';
-import { ComingSoonPage } from '../features/developers/coming-soon-page';
-import { COMING_SOON_SECTIONS } from '../features/developers/coming-soon-sections';
+import { CallbackUrlsPage } from '../features/callback-urls/callback-urls-page';
+import { DeliveriesPage } from '../features/deliveries/deliveries-page';
 import { OverviewPage } from '../features/developers/overview-page';
 import { InvitationPage } from '../features/invitations/invitation-page';
 import { IpWhitelistPage } from '../features/ip-allowlist/ip-whitelist-page';
@@ -78,6 +79,21 @@ function AppRoutes() {
           <KeyPairPage />
         </RequireActiveBp>
       </Route>
+      <Route path="/developers/api-secret">
+        <RequireActiveBp>
+          <ApiSecretPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/callback-urls">
+        <RequireActiveBp>
+          <CallbackUrlsPage />
+        </RequireActiveBp>
+      </Route>
+      <Route path="/developers/deliveries">
+        <RequireActiveBp>
+          <DeliveriesPage />
+        </RequireActiveBp>
+      </Route>
       <Route path="/developers/ip-whitelist">
         <RequireActiveBp>
           <IpWhitelistPage />
@@ -93,13 +109,6 @@ function AppRoutes() {
           <TeamPage />
         </RequireActiveBp>
       </Route>
-      {COMING_SOON_SECTIONS.map((section) => (
-        <Route key={section.path} path={section.path}>
-          <RequireActiveBp>
-            <ComingSoonPage section={section} />
-          </RequireActiveBp>
-        </Route>
-      ))}
       <Route path="/account/security">
         <AccountSecurityPage />
       </Route>

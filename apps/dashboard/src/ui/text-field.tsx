@@ -8,17 +8,21 @@ interface TextFieldProps extends NativeInputProps {
   readonly onChange: (value: string) => void;
   readonly hint?: string;
   readonly error?: string | undefined;
+  /** Keep the label for screen readers only, e.g. in a row whose heading already names the field. */
+  readonly hideLabel?: boolean;
 }
 
 /** A labelled input whose hint and error are announced with it. */
-export function TextField({ label, value, onChange, hint, error, className, ...input }: TextFieldProps) {
+export function TextField({ label, value, onChange, hint, error, hideLabel = false, className, ...input }: TextFieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [hint === undefined ? null : hintId, error === undefined ? null : errorId].filter((v) => v !== null).join(' ');
   return (
     <div className={className === undefined ? 'field' : `field ${className}`}>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id} className={hideLabel ? 'visually-hidden' : undefined}>
+        {label}
+      </label>
       <input
         id={id}
         value={value}
