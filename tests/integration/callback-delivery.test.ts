@@ -306,6 +306,20 @@ describeEachDatabase('durable callback delivery', (kind) => {
     for (const kinds of byTx.values()) expect(kinds).toEqual(['pendingDeposit', 'deposit']);
   });
 
+  it('sends a test callback of a chosen kind, signed and marked as a test', async () => {
+    const { owner, bpId, secret } = await bpWithReceiver(['payout']);
+    const sent = await owner.post(`/api/bps/${bpId}/callbacks/test`, { kind: 'payout' });
+    expect(sent.statusCode).toBe(202);
+    expect((await owner.post(`/api/bps/${bpId}/callbacks/test`, { kind: 'deposit' })).json().code).toBe('callback_url_invalid');
+    await worker().runOnce();
+    expect(receiver.received).toHaveLength(1);
+    const got = receiver.received[0];
+    expect(got?.headers['paygate-callback-type']).toBe('payout');
+    expect(got?.headers['webhook-id']).toBe(sent.json().messageId);
+    const verified = verifyCallback<{ test: boolean; status: string; type: string }>({ rawBody: got?.body ?? '', headers: got?.headers ?? {}, secret });
+    expect(verified.payload).toMatchObject({ test: true, status: 'Confirmed', type: 'Withdrawal' });
+  });
+
   it('sends from the configured source address (published for BP allowlists)', async () => {
     const { bp } = await bpWithReceiver(['deposit']);
     await server.services.sandbox.simulateDeposit(bp, { network: 'SEP', identifier: 'src', amount: '1', outcome: 'confirm' });

@@ -2,7 +2,7 @@ import { akashicSignature, canonicalJson } from '@paygate/protocol';
 import { type Kysely, sql } from 'kysely';
 import { CHANNELS } from '../../db/channels.js';
 import { notifyInTransaction } from '../../db/database.js';
-import type { DB } from '../../db/schema.js';
+import type { CallbackUrlKind, DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -134,6 +134,65 @@ export class DeliveriesService {
       });
       if (count > 0) await notifyInTransaction(trx, CHANNELS.callbacks, '');
       return count;
+    });
+  }
+
+  /**
+   * Send a sample callback of `kind` to its configured URL (enabled or not), so a BP can check its
+   * endpoint and signature verification. The payload carries `"test": true`; it goes through the
+   * normal delivery (log, retries). Audited.
+   */
+  async sendTest(access: BpAccess, kind: CallbackUrlKind, origin: RequestOrigin): Promise<{ messageId: string; deliveryId: string }> {
+    const target = await this.db.selectFrom('callback_urls').select('url').where('bp_id', '=', access.bpId).where('kind', '=', kind).executeTakeFirst();
+    if (!target)
+      throw new AppError('callback_url_invalid', `No ${kind} callback URL is set; save one first.`, {
+        errors: [{ field: 'body.kind', message: 'No URL for this kind' }],
+      });
+    const now = this.clock.now().toISOString();
+    const payout = kind.toLowerCase().includes('payout');
+    const status = kind.startsWith('pending') ? 'Pending' : kind.startsWith('failed') ? 'Failed' : 'Confirmed';
+    const payload = {
+      test: true,
+      callbackType: kind,
+      id: 'tx_test00000000000000000000000',
+      type: payout ? 'Withdrawal' : 'Deposit',
+      layer: 'L1',
+      status,
+      amount: '12.5',
+      coinSymbol: 'TRX-SHASTA',
+      tokenSymbol: 'USDT',
+      network: 'TRX-SHASTA',
+      fromAddress: null,
+      toAddress: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t',
+      txHash: null,
+      l2TxnHash: null,
+      identifier: 'test-user',
+      referenceId: 'test',
+      initiatedAt: now,
+      confirmedAt: status === 'Confirmed' ? now : null,
+    };
+    return this.db.transaction().execute(async (trx) => {
+      const messageId = newId('msg');
+      const deliveryId = newId('dlv');
+      await trx
+        .insertInto('callback_messages')
+        .values({ id: messageId, bp_id: access.bpId, kind: 'test', transaction_id: null, sequence: 1, payload: JSON.stringify(payload) })
+        .execute();
+      await trx
+        .insertInto('callback_deliveries')
+        .values({ id: deliveryId, message_id: messageId, bp_id: access.bpId, kind, url: target.url, transaction_id: null, sequence: 1, status: 'pending' })
+        .execute();
+      await this.audit.record(trx, {
+        bpId: access.bpId,
+        actor: access.actor,
+        action: 'callback.test_sent',
+        target: { type: 'callback_message', id: messageId },
+        details: { kind },
+        requestId: origin.requestId,
+        ip: origin.ip,
+      });
+      await notifyInTransaction(trx, CHANNELS.callbacks, '');
+      return { messageId, deliveryId };
     });
   }
 

@@ -157,6 +157,21 @@ export function registerDeliveryRoutes(
     },
   });
 
+  app.post('/api/bps/:bpId/callbacks/test', {
+    onRequest: sessionGuard,
+    schema: {
+      tags,
+      summary: 'Send a sample callback of one kind to its URL (developer and above)',
+      params: z.strictObject({ bpId: bpIdParam }),
+      body: z.strictObject({ kind: z.enum(['deposit', 'pendingDeposit', 'failedDeposit', 'payout', 'pendingPayout', 'failedPayout']) }),
+      response: { 202: z.object({ messageId: z.string(), deliveryId: z.string() }), ...errors },
+    },
+    handler: async (request, reply) => {
+      const access = accounts.authorize(sessionOf(request), request.params.bpId, 'callbacks:resend');
+      return reply.code(202).send(await deliveries.sendTest(access, request.body.kind, originOf(request)));
+    },
+  });
+
   app.post('/v1/callbacks/verify', {
     preValidation: deps.signatureGuard,
     schema: {
