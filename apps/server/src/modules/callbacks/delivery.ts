@@ -13,6 +13,18 @@ import { BlockedAddressError, SsrfGuard } from './ssrf-guard.js';
 
 type ClaimedDelivery = Selectable<CallbackDeliveriesTable> & { payload: unknown; timeout_ms: number };
 
+interface AttemptResult {
+  readonly started: Date;
+  readonly durationMs: number;
+  readonly statusCode: number | null;
+  readonly errorClass: ErrorClass | null;
+  readonly errorMessage: string | null;
+  readonly requestHeaders: Record<string, string> | null;
+  readonly responseHeaders: Record<string, unknown> | null;
+  readonly excerpt: string | null;
+  readonly retryAfter: number | null;
+}
+
 type ErrorClass = 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network';
 
 export interface DeliveryOptions {
@@ -109,7 +121,9 @@ export class CallbackDeliveryWorker {
   /** Claim and send one batch of due deliveries. Returns how many were attempted. */
   async runOnce(): Promise<number> {
     const claimed = await this.#claim();
-    await Promise.all(claimed.map((d) => this.#deliver(d)));
+    if (claimed.length === 0) return 0;
+    // Send concurrently, then record the whole batch in one transaction (one commit, not one per callback).
+    await this.#recordAll(await Promise.all(claimed.map((d) => this.#deliver(d))));
     return claimed.length;
   }
 
@@ -134,7 +148,7 @@ export class CallbackDeliveryWorker {
     return rows.rows;
   }
 
-  async #deliver(d: ClaimedDelivery): Promise<void> {
+  async #deliver(d: ClaimedDelivery): Promise<{ d: ClaimedDelivery; a: AttemptResult }> {
     const started = this.clock.now();
     const t0 = performance.now();
     let statusCode: number | null = null;
@@ -178,79 +192,71 @@ export class CallbackDeliveryWorker {
       [errorClass, errorMessage] = classify(error);
     }
     const durationMs = Math.round(performance.now() - t0);
-    await this.#record(d, { started, durationMs, statusCode, errorClass, errorMessage, requestHeaders, responseHeaders, excerpt, retryAfter });
+    return { d, a: { started, durationMs, statusCode, errorClass, errorMessage, requestHeaders, responseHeaders, excerpt, retryAfter } };
   }
 
-  async #record(
-    d: { id: string; attempts: number; bp_id: string; kind: string; url: string; message_id: string },
-    a: {
-      started: Date;
-      durationMs: number;
-      statusCode: number | null;
-      errorClass: ErrorClass | null;
-      errorMessage: string | null;
-      requestHeaders: Record<string, string> | null;
-      responseHeaders: Record<string, unknown> | null;
-      excerpt: string | null;
-      retryAfter: number | null;
-    },
-  ): Promise<void> {
+  async #recordAll(outcomes: readonly { d: ClaimedDelivery; a: AttemptResult }[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('callback_attempts')
-        .values({
-          delivery_id: d.id,
-          attempt: d.attempts,
-          started_at: a.started,
-          duration_ms: a.durationMs,
-          status_code: a.statusCode,
-          error_class: a.errorClass,
-          error_message: a.errorMessage,
-          request_headers: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
-          response_headers: a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
-          response_excerpt: a.excerpt,
-        })
+        .values(
+          outcomes.map(({ d, a }) => ({
+            delivery_id: d.id,
+            attempt: d.attempts,
+            started_at: a.started,
+            duration_ms: a.durationMs,
+            status_code: a.statusCode,
+            error_class: a.errorClass,
+            error_message: a.errorMessage,
+            request_headers: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
+            response_headers: a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
+            response_excerpt: a.excerpt,
+          })),
+        )
         .execute();
       const now = this.clock.now();
-      if (a.errorClass === null) {
-        await trx
-          .updateTable('callback_deliveries')
-          .set({ status: 'succeeded', completed_at: now, locked_until: null, last_status_code: a.statusCode, last_error: null })
-          .where('id', '=', d.id)
-          .execute();
-        return;
+      const succeeded = outcomes.filter((o) => o.a.errorClass === null);
+      if (succeeded.length > 0) {
+        await sql`
+          update callback_deliveries c set status = 'succeeded', completed_at = ${now}, locked_until = null, last_status_code = v.code, last_error = null
+          from unnest(${succeeded.map((o) => o.d.id)}::text[], ${succeeded.map((o) => o.a.statusCode)}::integer[]) as v (id, code)
+          where c.id = v.id`.execute(trx);
       }
-      const delay = nextDelayMs(this.options.retryScheduleMs, d.attempts, a.retryAfter);
-      const lastError = a.errorClass === 'non_2xx' ? `HTTP ${a.statusCode}` : `${a.errorClass}: ${a.errorMessage ?? ''}`;
-      if (delay === null) {
-        await trx
-          .updateTable('callback_deliveries')
-          .set({ status: 'failed', completed_at: now, locked_until: null, last_status_code: a.statusCode, last_error: lastError })
-          .where('id', '=', d.id)
-          .execute();
-        const auditId = await this.audit.record(trx, {
-          bpId: d.bp_id,
-          actor: { type: 'system', id: null, label: 'Paygate' },
-          action: 'callback.failed',
-          target: { type: 'callback_message', id: d.message_id },
-          details: { kind: d.kind, url: d.url, attempts: d.attempts, lastError },
-        });
-        await this.audit.notify(trx, {
-          bpId: d.bp_id,
-          severity: 'critical',
-          title: 'Callback delivery failed',
-          body: `A ${d.kind} callback (${d.message_id}) to ${d.url} failed after ${d.attempts} attempts (${lastError}). Fix the endpoint, then resend it from Deliveries.`,
-          link: '/developers/deliveries',
-          auditId,
-        });
-        return;
-      }
+      for (const { d, a } of outcomes) if (a.errorClass !== null) await this.#recordFailure(trx, d, a, now);
+    });
+  }
+
+  async #recordFailure(trx: Kysely<DB>, d: ClaimedDelivery, a: AttemptResult, now: Date): Promise<void> {
+    const delay = nextDelayMs(this.options.retryScheduleMs, d.attempts, a.retryAfter);
+    const lastError = a.errorClass === 'non_2xx' ? `HTTP ${a.statusCode}` : `${a.errorClass}: ${a.errorMessage ?? ''}`;
+    if (delay === null) {
       await trx
         .updateTable('callback_deliveries')
-        .set({ status: 'pending', next_attempt_at: new Date(now.getTime() + delay), locked_until: null, last_status_code: a.statusCode, last_error: lastError })
+        .set({ status: 'failed', completed_at: now, locked_until: null, last_status_code: a.statusCode, last_error: lastError })
         .where('id', '=', d.id)
         .execute();
-    });
+      const auditId = await this.audit.record(trx, {
+        bpId: d.bp_id,
+        actor: { type: 'system', id: null, label: 'Paygate' },
+        action: 'callback.failed',
+        target: { type: 'callback_message', id: d.message_id },
+        details: { kind: d.kind, url: d.url, attempts: d.attempts, lastError },
+      });
+      await this.audit.notify(trx, {
+        bpId: d.bp_id,
+        severity: 'critical',
+        title: 'Callback delivery failed',
+        body: `A ${d.kind} callback (${d.message_id}) to ${d.url} failed after ${d.attempts} attempts (${lastError}). Fix the endpoint, then resend it from Deliveries.`,
+        link: '/developers/deliveries',
+        auditId,
+      });
+      return;
+    }
+    await trx
+      .updateTable('callback_deliveries')
+      .set({ status: 'pending', next_attempt_at: new Date(now.getTime() + delay), locked_until: null, last_status_code: a.statusCode, last_error: lastError })
+      .where('id', '=', d.id)
+      .execute();
   }
 }
 
