@@ -1,16 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { verifyCallback } from '@paygate/sdk';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
 import { CallbackDeliveryWorker } from '../../apps/server/src/modules/callbacks/delivery.js';
-import { CHROMIUM_PATH, HAS_CHROMIUM } from '../support/environment.js';
+import { assertDashboardBuilt, launchChromium, RESULTS_DIR } from '../support/browser.js';
+import { HAS_CHROMIUM } from '../support/environment.js';
 import { CallbackReceiver } from '../support/receiver.js';
 import { createTestServer, type TestServer } from '../support/server.js';
-
-const DASHBOARD_INDEX = fileURLToPath(new URL('../../apps/dashboard/dist/index.html', import.meta.url));
-const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 const PASSWORD = 'correct horse battery staple';
 /** Lists with deliveries in progress refresh every 5 s; waiting for that needs more than the default timeout. */
@@ -32,8 +28,7 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD_INDEX))
-      throw new Error('The dashboard is not built: run `npm run build -w @paygate/dashboard` (or `npm test`, which builds first).');
+    assertDashboardBuilt();
     // Plain-http callbacks to a receiver on loopback, as in development.
     server = await createTestServer('pglite', { dashboard: true, allowHttpCallbacks: true });
     baseUrl = await server.listen();
@@ -48,12 +43,7 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
       pollIntervalMs: 20,
       allowedRanges: ['127.0.0.0/8'],
     });
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

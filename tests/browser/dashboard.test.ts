@@ -1,12 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, HAS_CHROMIUM } from '../support/environment.js';
+import { assertDashboardBuilt, launchChromium, RESULTS_DIR } from '../support/browser.js';
+import { HAS_CHROMIUM } from '../support/environment.js';
 import { createTestServer, TestClock, type TestServer } from '../support/server.js';
-
-const DASHBOARD_INDEX = fileURLToPath(new URL('../../apps/dashboard/dist/index.html', import.meta.url));
-const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 const DEVELOPER_NAV = [
   'Overview',
@@ -38,15 +34,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD_INDEX))
-      throw new Error('The dashboard is not built: run `npm run build -w @paygate/dashboard` (or `npm test`, which builds first).');
+    assertDashboardBuilt();
     server = await createTestServer('pglite', { dashboard: true, clock, reauthWindowSeconds: REAUTH_WINDOW_SECONDS });
     baseUrl = await server.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -165,8 +156,6 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
     await page.keyboard.press('Escape');
-
-    mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: `${RESULTS_DIR}dashboard.png`, fullPage: true });
 
     // ── Log out, then log in again ──────────────────────────────────────────

@@ -1,15 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Paygate, PaygateApiError } from '@paygate/sdk';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, HAS_CHROMIUM } from '../support/environment.js';
+import { assertDashboardBuilt, launchChromium, RESULTS_DIR } from '../support/browser.js';
+import { HAS_CHROMIUM } from '../support/environment.js';
 import { createTestServer, TestClock, type TestServer } from '../support/server.js';
-
-const DASHBOARD_INDEX = fileURLToPath(new URL('../../apps/dashboard/dist/index.html', import.meta.url));
-const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 const PASSWORD = 'correct horse battery staple';
 const REAUTH_WINDOW_SECONDS = 300;
@@ -51,8 +48,7 @@ describe.skipIf(!HAS_CHROMIUM)('KeyPair and IP whitelist in a real browser', () 
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD_INDEX))
-      throw new Error('The dashboard is not built: run `npm run build -w @paygate/dashboard` (or `npm test`, which builds first).');
+    assertDashboardBuilt();
     server = await createTestServer('pglite', {
       dashboard: true,
       clock,
@@ -61,11 +57,7 @@ describe.skipIf(!HAS_CHROMIUM)('KeyPair and IP whitelist in a real browser', () 
     });
     baseUrl = await server.listen();
     keyDir = mkdtempSync(join(tmpdir(), 'paygate-keyfiles-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -190,7 +182,6 @@ describe.skipIf(!HAS_CHROMIUM)('KeyPair and IP whitelist in a real browser', () 
 
     // ── 8. Screenshot of the page with the active key and history (no secret on screen) ──
     expect(await page.getByLabel('Private key').count()).toBe(0);
-    mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: `${RESULTS_DIR}keypair.png`, fullPage: true });
 
     // The refresh reaches the team through the notifications bell.

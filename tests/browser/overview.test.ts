@@ -1,15 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { signRequest } from '@paygate/protocol';
 import { Paygate } from '@paygate/sdk';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, HAS_CHROMIUM } from '../support/environment.js';
+import { assertDashboardBuilt, launchChromium, RESULTS_DIR } from '../support/browser.js';
+import { HAS_CHROMIUM } from '../support/environment.js';
 import { issueKeyPair } from '../support/keypairs.js';
 import { Agent, createTestServer, type TestServer } from '../support/server.js';
-
-const DASHBOARD_INDEX = fileURLToPath(new URL('../../apps/dashboard/dist/index.html', import.meta.url));
-const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 const PASSWORD = 'correct horse battery staple';
 // The browser shows every time in its own zone and asks the server to bucket by it; a zone other
@@ -28,16 +24,11 @@ describe.skipIf(!HAS_CHROMIUM)('Overview analytics and request logs in a real br
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD_INDEX))
-      throw new Error('The dashboard is not built: run `npm run build -w @paygate/dashboard` (or `npm test`, which builds first).');
+    assertDashboardBuilt();
     // Real time, no test clock: the SDK signs with the real time and the Overview ends at "now".
     server = await createTestServer('pglite', { dashboard: true });
     baseUrl = await server.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -146,8 +137,6 @@ describe.skipIf(!HAS_CHROMIUM)('Overview analytics and request logs in a real br
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await page.locator('.recharts-pie-sector').first().waitFor();
     expect(await page.getByRole('region', { name: 'Business Partner' }).textContent()).toContain(`Usage ${stamp}`);
-
-    mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: `${RESULTS_DIR}overview.png`, fullPage: true });
 
     // Another range keeps the same traffic and goes into the address, so it can be shared.

@@ -1,12 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, HAS_CHROMIUM } from '../support/environment.js';
+import { assertDashboardBuilt, launchChromium, RESULTS_DIR } from '../support/browser.js';
+import { HAS_CHROMIUM } from '../support/environment.js';
 import { Agent, createTestServer, type TestServer } from '../support/server.js';
-
-const DASHBOARD_INDEX = fileURLToPath(new URL('../../apps/dashboard/dist/index.html', import.meta.url));
-const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
 const PASSWORD = 'correct horse battery staple';
 /** A valid Tron address that Paygate did not issue, so a payout to it goes on chain (Layer 1) and stays pending. */
@@ -21,17 +17,11 @@ describe.skipIf(!HAS_CHROMIUM)('Transactions and Sandbox in a real browser', () 
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(DASHBOARD_INDEX))
-      throw new Error('The dashboard is not built: run `npm run build -w @paygate/dashboard` (or `npm test`, which builds first).');
+    assertDashboardBuilt();
     // The test server runs no workers, so the sandbox never confirms anything by itself here.
     server = await createTestServer('pglite', { dashboard: true });
     baseUrl = await server.listen();
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,64 +1,13 @@
+// The wire types are declared once, in @paygate/protocol (shared with the server and the SDK).
+import type { Balance, Transaction, TransactionPage } from '@paygate/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { api, queryString } from '../../app/api-client';
 import { type TransactionFilters, transactionQueryParams } from './transaction-filters';
 
-export type TransactionType = 'Deposit' | 'Withdrawal';
-export type TransactionStatus = 'Pending' | 'Confirmed' | 'Failed';
-export type TransactionLayer = 'L1' | 'L2';
-
-/** A deposit or payout as the API and the callbacks describe it. Amounts are decimal strings, never numbers. */
-export interface Transaction {
-  /** `tx_…` */
-  readonly id: string;
-  readonly type: TransactionType;
-  readonly layer: TransactionLayer;
-  readonly status: TransactionStatus;
-  readonly fromAddress: string | null;
-  readonly toAddress: string;
-  readonly amount: string;
-  readonly coinSymbol: string;
-  /** `USDT`, or null for the network's own coin. */
-  readonly tokenSymbol: string | null;
-  readonly network: string;
-  readonly txHash: string | null;
-  /** Set instead of `txHash` for payouts settled inside Paygate (Layer 2). */
-  readonly l2TxnHash: string | null;
-  /** The network fee of a confirmed Layer 1 payout. */
-  readonly feesPaid: string | null;
-  readonly internalFee: { readonly deposit?: string };
-  readonly usdValue: string | null;
-  /** False for a Layer 1 deposit worth less than 1 USDT: recorded, but not credited and without callbacks. */
-  readonly settled: boolean;
-  readonly identifier: string | null;
-  readonly referenceId: string | null;
-  readonly depositRequestId: string | null;
-  readonly confirmations: number;
-  readonly requiredConfirmations: number;
-  readonly failureReason: string | null;
-  readonly initiatedAt: string;
-  readonly confirmedAt: string | null;
-}
-
-export interface TransactionPage {
-  readonly items: Transaction[];
-  readonly page: number;
-  readonly limit: number;
-  readonly total: number;
-}
-
-/** What a Business Partner holds of one currency (a coin or USDT on one network). */
-export interface Balance {
-  /** Ledger key, e.g. `USDT-TRX-SHASTA`. */
-  readonly currency: string;
-  readonly network: string;
-  readonly coinSymbol: string;
-  readonly tokenSymbol: string | null;
-  readonly available: string;
-  /** Incoming deposits awaiting confirmation. */
-  readonly pending: string;
-  /** Outgoing payouts in flight (amount plus network fee). */
-  readonly reserved: string;
-}
+export type { Balance, Transaction, TransactionPage };
+export type TransactionType = Transaction['type'];
+export type TransactionStatus = Transaction['status'];
+export type TransactionLayer = Transaction['layer'];
 
 /** How often lists with a Pending transaction ask again: the sandbox and real chains move in seconds. */
 export const PENDING_REFRESH_MS = 5_000;
