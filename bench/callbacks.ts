@@ -8,6 +8,10 @@
  * Goals: ≥ 8,000/s end to end, ratio ≥ 0.25, p99 < 50 ms.
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/callbacks.ts
+ *
+ * Also read: BENCH_CALLBACKS (backlog size, 20,000), PAYGATE_CALLBACK_BATCH_SIZE and
+ * PAYGATE_CALLBACK_MAX_IN_FLIGHT (passed to the worker, to compare settings), and
+ * BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the worker).
  */
 import { performance } from 'node:perf_hooks';
 import { signCallback } from '@paygate/protocol';
@@ -77,15 +81,22 @@ async function main(): Promise<void> {
       select 'dlv_b' || lpad(g::text, 25, '0'), 'msg_b' || lpad(g::text, 25, '0'), ${bpId}, 'deposit', ${`${base}/backlog`}, null, 1, 'pending'
       from generate_series(1, ${BACKLOG}) g`.execute(database.db);
 
-    worker = new PaygateProcess(await freePort(), {
-      DATABASE_URL: created.url,
-      PAYGATE_MASTER_KEY: MASTER_KEY.toString('base64'),
-      PAYGATE_ROLE: 'worker',
-      PAYGATE_CALLBACK_ALLOWED_RANGES: '127.0.0.0/8',
-      PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN: '16',
-      PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS: '0',
-      LOG_LEVEL: 'warn',
-    });
+    worker = new PaygateProcess(
+      await freePort(),
+      {
+        DATABASE_URL: created.url,
+        PAYGATE_MASTER_KEY: MASTER_KEY.toString('base64'),
+        PAYGATE_ROLE: 'worker',
+        PAYGATE_CALLBACK_ALLOWED_RANGES: '127.0.0.0/8',
+        PAYGATE_CALLBACK_REQUESTS_PER_URL: '16',
+        ...(process.env.PAYGATE_CALLBACK_BATCH_SIZE ? { PAYGATE_CALLBACK_BATCH_SIZE: process.env.PAYGATE_CALLBACK_BATCH_SIZE } : {}),
+        ...(process.env.PAYGATE_CALLBACK_MAX_IN_FLIGHT ? { PAYGATE_CALLBACK_MAX_IN_FLIGHT: process.env.PAYGATE_CALLBACK_MAX_IN_FLIGHT } : {}),
+        PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS: '0',
+        LOG_LEVEL: 'warn',
+      },
+      ['start'],
+      process.env.BENCH_WORKER_NODE_ARGS?.split(' ') ?? [],
+    );
     await receiver.waitFor(1, 60_000);
     const first = performance.now();
     await receiver.waitFor(BACKLOG, 600_000);

@@ -39,7 +39,7 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
     worker = new CallbackDeliveryWorker(s.database, s.apiSecrets, s.audit, s.clock, createLogger('silent'), {
       retryScheduleMs: [0, 30, 30],
       batchSize: 50,
-      perOriginConnections: 4,
+      requestsPerUrl: 4,
       pollIntervalMs: 20,
       allowedRanges: ['127.0.0.0/8'],
     });

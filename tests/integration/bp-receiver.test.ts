@@ -38,7 +38,7 @@ describeEachDatabase('the example BP receiver', (kind) => {
         {
           retryScheduleMs: [0, 30],
           batchSize: 50,
-          perOriginConnections: 4,
+          requestsPerUrl: 4,
           pollIntervalMs: 20,
           allowedRanges: ['127.0.0.0/8'],
         },

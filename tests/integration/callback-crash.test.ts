@@ -42,7 +42,7 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('callback delivery across a wor
         PAYGATE_ROLE: 'worker',
         PAYGATE_CALLBACK_ALLOWED_RANGES: '127.0.0.0/8',
         PAYGATE_CALLBACK_LEASE_SECONDS: '2',
-        PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN: '16',
+        PAYGATE_CALLBACK_REQUESTS_PER_URL: '16',
         PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS: '0',
         LOG_LEVEL: 'warn',
       };

@@ -20,7 +20,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-const OPTIONS: DeliveryOptions = { retryScheduleMs: [0, 30, 30], batchSize: 50, perOriginConnections: 4, pollIntervalMs: 20, allowedRanges: ['127.0.0.0/8'] };
+const OPTIONS: DeliveryOptions = { retryScheduleMs: [0, 30, 30], batchSize: 50, requestsPerUrl: 4, pollIntervalMs: 20, allowedRanges: ['127.0.0.0/8'] };
 
 describeEachDatabase('durable callback delivery', (kind) => {
   let server: TestServer;
@@ -304,6 +304,56 @@ describeEachDatabase('durable callback delivery', (kind) => {
       byTx.set(tx, [...(byTx.get(tx) ?? []), String(r.headers['paygate-callback-type'])]);
     }
     for (const kinds of byTx.values()) expect(kinds).toEqual(['pendingDeposit', 'deposit']);
+  });
+
+  it('a hanging endpoint holds only its own slots: other BPs’ callbacks go out meanwhile, and stopping does not wait for its backlog', async () => {
+    const slow = await bpWithReceiver(['pendingDeposit']);
+    const slowReceiver = receiver;
+    try {
+      // Answers long after the BP's 2 s timeout: every attempt to it is a timeout.
+      slowReceiver.respond = () => ({ status: 200, delayMs: 10_000 });
+      const timeout = await slow.owner.request('PUT', `/api/bps/${slow.bpId}/callbacks/settings`, { timeoutMs: 2000, urls: {} });
+      expect(timeout.statusCode, timeout.body).toBe(200);
+      for (let i = 0; i < 30; i++)
+        await server.services.sandbox.simulateDeposit(slow.bp, { network: 'SEP', identifier: `slow-${i}`, amount: '1', outcome: 'pending' });
+      const db = server.services.database.db;
+      const slowAttempts = () =>
+        db
+          .selectFrom('callback_attempts as a')
+          .innerJoin('callback_deliveries as d', 'd.id', 'a.delivery_id')
+          .select(['a.error_class', 'd.id'])
+          .where('d.bp_id', '=', slow.bpId)
+          .execute();
+
+      const w = worker({ requestsPerUrl: 2, batchSize: 50, maxInFlight: 100 });
+      await w.start();
+      // The worker holds all 30 and is stuck on the first two until they time out...
+      await slowReceiver.waitFor(2, 10_000);
+      const fast = await bpWithReceiver(['pendingDeposit']);
+      for (let i = 0; i < 10; i++)
+        await server.services.sandbox.simulateDeposit(fast.bp, { network: 'SEP', identifier: `fast-${i}`, amount: '1', outcome: 'pending' });
+      // ...yet another BP's callbacks, created now, go out before those two have even timed out.
+      await receiver.waitFor(10, 10_000);
+      expect(await slowAttempts()).toEqual([]);
+      expect(slowReceiver.peakActive).toBe(2);
+
+      await slowReceiver.waitFor(4, 10_000);
+      await w.stop();
+      expect(slowReceiver.peakActive).toBe(2);
+      const rows = await db.selectFrom('callback_deliveries').select(['id', 'status', 'attempts']).where('bp_id', '=', slow.bpId).execute();
+      // After stop nothing is left claimed: the ones never sent went back to the queue unattempted.
+      expect(rows.filter((r) => r.status === 'delivering')).toEqual([]);
+      expect(rows.filter((r) => r.status === 'pending' && r.attempts === 0).length).toBeGreaterThan(0);
+      // Each logged timeout is a request that really reached the endpoint (none timed out queued).
+      const attempts = await slowAttempts();
+      expect(attempts.length).toBe(slowReceiver.received.length);
+      expect(new Set(attempts.map((a) => a.error_class))).toEqual(new Set(['timeout']));
+      const attemptsByDelivery = new Map<string, number>();
+      for (const a of attempts) attemptsByDelivery.set(a.id, (attemptsByDelivery.get(a.id) ?? 0) + 1);
+      for (const r of rows) expect(r.attempts).toBe(attemptsByDelivery.get(r.id) ?? 0);
+    } finally {
+      await slowReceiver.stop();
+    }
   });
 
   it('sends a test callback of a chosen kind, signed and marked as a test', async () => {

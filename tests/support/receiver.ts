@@ -10,13 +10,23 @@ export interface Received {
   readonly remoteAddress: string | undefined;
 }
 
+export interface Answer {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  /** Answer only after this long (a slow or hanging endpoint). */
+  readonly delayMs?: number;
+}
+
 /**
  * A real HTTP endpoint on loopback standing in for a BP's callback receiver. `respond` decides the
- * status (and headers) of each request; everything received is kept in order.
+ * status (and headers, and delay) of each request; everything received is kept in order.
  */
 export class CallbackReceiver {
   readonly received: Received[] = [];
-  respond: (r: Received, index: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 });
+  respond: (r: Received, index: number) => Answer = () => ({ status: 200 });
+  /** Requests being answered right now, and the most there ever were at once. */
+  active = 0;
+  peakActive = 0;
   #server: Server | undefined;
   url = '';
 
@@ -34,8 +44,27 @@ export class CallbackReceiver {
         };
         this.received.push(entry);
         const answer = this.respond(entry, this.received.length - 1);
-        res.writeHead(answer.status, answer.headers ?? {});
-        res.end('{"ok":true}');
+        this.active++;
+        this.peakActive = Math.max(this.peakActive, this.active);
+        let done = false;
+        const settle = () => {
+          if (done) return false;
+          done = true;
+          this.active--;
+          return true;
+        };
+        const finish = () => {
+          if (!settle()) return;
+          res.writeHead(answer.status, answer.headers ?? {});
+          res.end('{"ok":true}');
+        };
+        if (answer.delayMs === undefined) return finish();
+        const timer = setTimeout(finish, answer.delayMs);
+        // The caller gave up (its timeout): the request no longer counts as active.
+        res.on('close', () => {
+          clearTimeout(timer);
+          settle();
+        });
       });
     });
     this.#server = server;
@@ -53,6 +82,7 @@ export class CallbackReceiver {
   }
 
   async stop(): Promise<void> {
+    this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
   }
 }

@@ -59,7 +59,9 @@ export const environmentSchema = z.object({
   PAYGATE_CALLBACK_RETRY_SCHEDULE: z.string().optional(),
   PAYGATE_CALLBACK_ALLOWED_RANGES: z.string().optional(),
   PAYGATE_CALLBACK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).max(64).default(4),
+  PAYGATE_CALLBACK_REQUESTS_PER_URL: z.coerce.number().int().min(1).max(64).default(4),
+  PAYGATE_CALLBACK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  PAYGATE_CALLBACK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -100,7 +102,11 @@ export interface Config {
   /** Accept plain-http callback URLs (development only; default on in development mode). */
   readonly allowHttpCallbacks: boolean;
   readonly callbackRetryScheduleMs: readonly number[];
-  readonly callbackConnectionsPerOrigin: number;
+  readonly callbackRequestsPerUrl: number;
+  /** Most deliveries a worker claims per query. */
+  readonly callbackBatchSize: number;
+  /** Most deliveries a worker holds at once (claimed, being sent, or being recorded). */
+  readonly callbackMaxInFlight: number;
   /** Non-public ranges callbacks may still reach (SSRF guard); loopback by default in development. */
   readonly callbackAllowedRanges: readonly string[];
   /** A worker's claim on a delivery lasts this long; after a crash another worker resends then. */
@@ -179,7 +185,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     allowHttpCallbacks: env.PAYGATE_ALLOW_HTTP_CALLBACKS ?? mode === 'development',
     callbackRetryScheduleMs:
       env.PAYGATE_CALLBACK_RETRY_SCHEDULE === undefined ? DEFAULT_RETRY_SCHEDULE_MS : parseRetrySchedule(env.PAYGATE_CALLBACK_RETRY_SCHEDULE),
-    callbackConnectionsPerOrigin: env.PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN,
+    callbackRequestsPerUrl: env.PAYGATE_CALLBACK_REQUESTS_PER_URL,
+    callbackBatchSize: env.PAYGATE_CALLBACK_BATCH_SIZE,
+    callbackMaxInFlight: env.PAYGATE_CALLBACK_MAX_IN_FLIGHT,
     callbackLeaseSeconds: env.PAYGATE_CALLBACK_LEASE_SECONDS,
     callbackAllowedRanges:
       env.PAYGATE_CALLBACK_ALLOWED_RANGES === undefined

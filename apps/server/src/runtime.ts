@@ -194,8 +194,9 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const delivery = workerRole
     ? new CallbackDeliveryWorker(database, services.apiSecrets, services.audit, systemClock, logger, {
         retryScheduleMs: config.callbackRetryScheduleMs,
-        batchSize: 100,
-        perOriginConnections: config.callbackConnectionsPerOrigin,
+        batchSize: config.callbackBatchSize,
+        maxInFlight: config.callbackMaxInFlight,
+        requestsPerUrl: config.callbackRequestsPerUrl,
         pollIntervalMs: 1_000,
         localAddress: config.callbackSourceIps[0],
         allowedRanges: config.callbackAllowedRanges,

@@ -25,14 +25,30 @@ interface AttemptResult {
   readonly retryAfter: number | null;
 }
 
+interface Outcome {
+  readonly d: ClaimedDelivery;
+  /** null: not sent (its lease was about to end while it waited for a slot); it goes back to the queue. */
+  readonly a: AttemptResult | null;
+}
+
 type ErrorClass = 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network';
 
 export interface DeliveryOptions {
   readonly retryScheduleMs: readonly number[];
-  /** Deliveries claimed per round. */
+  /** Most deliveries claimed per query. */
   readonly batchSize: number;
-  /** Concurrent connections per callback origin: one slow BP cannot take every slot. */
-  readonly perOriginConnections: number;
+  /**
+   * Most deliveries a worker holds at once: claimed, being sent, or waiting to be recorded. The
+   * worker claims again whenever room frees up, so database round trips overlap sending.
+   * Defaults to twice `batchSize`.
+   */
+  readonly maxInFlight?: number;
+  /**
+   * Requests in flight per callback URL. A worker also claims at most {@link QUEUE_PER_SLOT}
+   * times this many deliveries per URL, so a slow or hanging endpoint holds a bounded share of
+   * the worker and cannot starve other BPs.
+   */
+  readonly requestsPerUrl: number;
   /** Poll interval when no NOTIFY arrives. */
   readonly pollIntervalMs: number;
   /** Local address to send from (published at /v1/meta/callback-ips), if any. */
@@ -44,6 +60,16 @@ export interface DeliveryOptions {
 }
 
 const RESPONSE_EXCERPT_BYTES = 2048;
+/** Outcomes written per transaction at most. */
+const RECORD_CHUNK = 500;
+/** Deliveries claimed per URL, per concurrent request allowed to it (the rest wait in the worker). */
+export const QUEUE_PER_SLOT = 16;
+/**
+ * A delivery that waited in the worker for a slot so long that its lease would end before its
+ * timeout does (or has less than half of it left, with leases shorter than timeouts) is not
+ * sent: it goes back to the queue, so waiting never makes a lease run out mid-request.
+ */
+const LEASE_MARGIN_MS = 1_000;
 
 /**
  * The durable callback delivery worker. Claims due deliveries with FOR UPDATE SKIP LOCKED (so any
@@ -52,14 +78,32 @@ const RESPONSE_EXCERPT_BYTES = 2048;
  * undici without following redirects, logs the attempt, and schedules the retry from the schedule
  * (jitter; Retry-After honoured, capped). A claim is a lease: if a worker dies mid-send, the lease
  * expires and another worker resends the same message with the same webhook-id.
+ *
+ * Work flows rather than moving in lock-step batches: each delivery is recorded as soon as it
+ * finishes (outcomes that finish while a write is running are written together in the next
+ * one), and the worker claims more whenever it has room — so one endpoint that hangs until its
+ * timeout delays only its own callbacks.
  */
 export class CallbackDeliveryWorker {
   readonly #dispatcher: Dispatcher;
   readonly #guard: SsrfGuard;
+  readonly #maxInFlight: number;
+  readonly #leaseMs: number;
   #running = false;
+  #stopping = false;
+  #stopped: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  readonly #sleepers = new Set<() => void>();
   #unlisten: (() => Promise<void>) | undefined;
+  /** Deliveries claimed and not yet recorded. */
+  #inFlight = 0;
+  /** Deliveries claimed and not yet sent or released, per callback URL (bounds the claim). */
+  readonly #held = new Map<string, number>();
+  /** Send slots per callback URL: `active` requests in flight, the rest wait their turn. */
+  readonly #slots = new Map<string, { active: number; waiting: (() => void)[] }>();
+  readonly #sends = new Set<Promise<void>>();
+  #unrecorded: Outcome[] = [];
+  #recording: Promise<void> | undefined;
 
   constructor(
     private readonly database: Database,
@@ -70,8 +114,11 @@ export class CallbackDeliveryWorker {
     private readonly options: DeliveryOptions,
   ) {
     this.#guard = new SsrfGuard(options.allowedRanges);
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#maxInFlight = Math.max(options.batchSize, options.maxInFlight ?? 2 * options.batchSize);
     this.#dispatcher = new Agent({
-      connections: options.perOriginConnections,
+      // No per-origin limit here: the worker's per-URL slots bound the requests, and a request
+      // waiting inside undici would have its timeout running before it was even sent.
       pipelining: 1,
       connect: { lookup: this.#guard.lookup },
       // A client option (undici sets it per connection, overriding connect options).
@@ -85,70 +132,241 @@ export class CallbackDeliveryWorker {
 
   async start(): Promise<void> {
     this.#running = true;
-    this.#unlisten = await this.database.listen(CHANNELS.callbacks, () => this.#wake?.());
+    this.#unlisten = await this.database.listen(CHANNELS.callbacks, () => this.#wake());
     this.#loop = this.#run();
   }
 
-  async stop(): Promise<void> {
+  /** Stop claiming, let the deliveries in flight finish and be recorded, then close. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     this.#running = false;
-    this.#wake?.();
+    this.#stopping = true;
+    this.#wake();
     await this.#loop;
+    // Deliveries still waiting for a slot are not sent: they go back to the queue for the next
+    // worker at once, so shutting down never waits on a slow endpoint's backlog.
+    for (const slot of this.#slots.values()) {
+      const waiting = slot.waiting.splice(0);
+      slot.active += waiting.length;
+      for (const resolve of waiting) resolve();
+    }
+    await this.#settle();
     await this.#unlisten?.();
     await this.#dispatcher.close();
   }
 
-  async #run(): Promise<void> {
-    while (this.#running) {
-      let worked = 0;
-      try {
-        worked = await this.runOnce();
-      } catch (error: unknown) {
-        this.logger.warn({ err: error }, 'callback delivery round failed; retrying');
-      }
-      if (worked === 0 && this.#running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollIntervalMs);
-          this.#wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.#wake = undefined;
-      }
-    }
-  }
-
-  /** Claim and send one batch of due deliveries. Returns how many were attempted. */
+  /**
+   * Claim one batch of due deliveries, send them, and wait until they are recorded. Returns how
+   * many were claimed. For tests and tools that step the worker by hand; `start()` runs the loop.
+   */
   async runOnce(): Promise<number> {
-    const claimed = await this.#claim();
-    if (claimed.length === 0) return 0;
-    // Send concurrently, then record the whole batch in one transaction (one commit, not one per callback).
-    await this.#recordAll(await Promise.all(claimed.map((d) => this.#deliver(d))));
+    const claimed = await this.#claim(this.options.batchSize);
+    if (claimed.length > 0) this.#send(claimed);
+    await this.#settle();
     return claimed.length;
   }
 
-  async #claim() {
+  #wake(): void {
+    for (const wake of this.#sleepers) wake();
+  }
+
+  /** Sleep until the poll interval passes, a NOTIFY arrives, room frees up, or the worker stops. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#sleepers.add(wake);
+    });
+  }
+
+  async #run(): Promise<void> {
+    const { batchSize, pollIntervalMs } = this.options;
+    while (this.#running) {
+      const room = this.#maxInFlight - this.#inFlight;
+      // Wait for a useful amount of room rather than claiming a handful at a time.
+      if (room < Math.ceil(batchSize / 2)) {
+        await this.#sleep(pollIntervalMs);
+        continue;
+      }
+      const limit = Math.min(room, batchSize);
+      let claimed: ClaimedDelivery[] = [];
+      try {
+        claimed = await this.#claim(limit);
+      } catch (error: unknown) {
+        this.logger.warn({ err: error }, 'could not claim callback deliveries; retrying');
+        await this.#sleep(pollIntervalMs);
+        continue;
+      }
+      if (claimed.length > 0) this.#send(claimed);
+      // A short claim means nothing else is due (or only for URLs at their cap): wait for a
+      // NOTIFY, a recorded outcome (it may unblock a transaction's next callback), or the poll.
+      if (claimed.length < limit && this.#running) await this.#sleep(pollIntervalMs);
+    }
+  }
+
+  /** Wait until nothing is being sent or waiting to be recorded. */
+  async #settle(): Promise<void> {
+    while (this.#sends.size > 0 || this.#recording !== undefined) {
+      await Promise.all([...this.#sends]);
+      await this.#recording;
+    }
+  }
+
+  async #claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
-    const lease = new Date(now.getTime() + (this.options.leaseMs ?? 60_000));
+    const lease = new Date(now.getTime() + this.#leaseMs);
+    const cap = this.options.requestsPerUrl * QUEUE_PER_SLOT;
+    const busy = [...this.#held.entries()];
+    const full = busy.filter(([, n]) => n >= cap).map(([url]) => url);
+    // A claimed delivery's next_attempt_at is its lease's end: the due index then holds only work
+    // that is due or whose worker died, instead of every delivery in flight ahead of it.
+    // Due, not behind an unfinished earlier callback of the same transaction, not for a URL whose
+    // share is taken; then at most the share per URL, counting those this worker already holds.
     const rows = await sql<ClaimedDelivery>`
       with due as (
-        select d.id from callback_deliveries d
-        where ((d.status = 'pending' and d.next_attempt_at <= ${now}) or (d.status = 'delivering' and d.locked_until < ${now}))
+        select d.id, d.url, d.next_attempt_at from callback_deliveries d
+        where d.status in ('pending', 'delivering') and d.next_attempt_at <= ${now} and (d.status = 'pending' or d.locked_until < ${now})
+          and d.url <> all(${full}::text[])
           and not exists (
             select 1 from callback_deliveries e
             where e.transaction_id = d.transaction_id and e.sequence < d.sequence and e.status in ('pending', 'delivering'))
         order by d.next_attempt_at
-        limit ${this.options.batchSize}
+        limit ${limit}
         for update skip locked
+      ), chosen as (
+        select r.id from (select id, url, row_number() over (partition by url order by next_attempt_at, id) as n from due) r
+        left join unnest(${busy.map(([url]) => url)}::text[], ${busy.map(([, n]) => n)}::integer[]) as b (url, held) on b.url = r.url
+        where r.n + coalesce(b.held, 0) <= ${cap}
       )
-      update callback_deliveries c set status = 'delivering', locked_until = ${lease}, attempts = c.attempts + 1
-      from due, callback_messages m
-      where c.id = due.id and m.id = c.message_id
+      update callback_deliveries c set status = 'delivering', locked_until = ${lease}, next_attempt_at = ${lease}, attempts = c.attempts + 1
+      from chosen, callback_messages m
+      where c.id = chosen.id and m.id = c.message_id
       returning c.*, m.payload, coalesce((select timeout_ms from callback_settings s where s.bp_id = c.bp_id), 5000) as timeout_ms`.execute(this.db);
     return rows.rows;
   }
 
-  async #deliver(d: ClaimedDelivery): Promise<{ d: ClaimedDelivery; a: AttemptResult }> {
+  /** Send claimed deliveries in the background; each outcome is queued for recording as it comes. */
+  #send(claimed: readonly ClaimedDelivery[]): void {
+    this.#inFlight += claimed.length;
+    for (const d of claimed) this.#held.set(d.url, (this.#held.get(d.url) ?? 0) + 1);
+    const task = (async () => {
+      let secrets: Map<string, string[]>;
+      try {
+        // One secrets query per batch; a rotation takes effect from the next batch.
+        secrets = await this.secrets.activeSecretsOf(claimed.map((d) => d.bp_id));
+      } catch (error: unknown) {
+        // Nothing was sent; the leases expire and the deliveries are claimed again then.
+        this.logger.warn({ err: error, deliveries: claimed.length }, 'could not load API secrets; callbacks will be retried when their lease expires');
+        for (const d of claimed) this.#unhold(d.url);
+        this.#inFlight -= claimed.length;
+        return;
+      }
+      await Promise.all(
+        claimed.map(async (d) => {
+          const waited = await this.#acquireSlot(d.url);
+          try {
+            const leaseLeft = (d.locked_until?.getTime() ?? 0) - this.clock.now().getTime();
+            const expiring = waited && leaseLeft < Math.min(d.timeout_ms + LEASE_MARGIN_MS, this.#leaseMs / 2);
+            const outcome: Outcome = expiring || this.#stopping ? { d, a: null } : await this.#deliver(d, secrets.get(d.bp_id) ?? []);
+            this.#record(outcome);
+          } finally {
+            this.#releaseSlot(d.url);
+            this.#unhold(d.url);
+          }
+        }),
+      );
+    })();
+    this.#sends.add(task);
+    void task.finally(() => this.#sends.delete(task));
+  }
+
+  /** Take a send slot for `url`; resolves true if it had to wait for one. */
+  async #acquireSlot(url: string): Promise<boolean> {
+    let slot = this.#slots.get(url);
+    if (slot === undefined) {
+      slot = { active: 0, waiting: [] };
+      this.#slots.set(url, slot);
+    }
+    if (slot.active < this.options.requestsPerUrl) {
+      slot.active++;
+      return false;
+    }
+    const queued = slot;
+    // The releasing request hands its slot over directly (active stays the same).
+    await new Promise<void>((resolve) => queued.waiting.push(resolve));
+    return true;
+  }
+
+  #releaseSlot(url: string): void {
+    const slot = this.#slots.get(url);
+    if (slot === undefined) return;
+    const next = slot.waiting.shift();
+    if (next !== undefined) next();
+    else if (--slot.active === 0) this.#slots.delete(url);
+  }
+
+  #unhold(url: string): void {
+    const n = (this.#held.get(url) ?? 1) - 1;
+    if (n <= 0) this.#held.delete(url);
+    else this.#held.set(url, n);
+    // A URL whose share was taken has room again: its other due deliveries can be claimed now.
+    if (n + 1 >= this.options.requestsPerUrl * QUEUE_PER_SLOT) this.#wake();
+  }
+
+  #record(outcome: Outcome): void {
+    this.#unrecorded.push(outcome);
+    this.#recording ??= this.#recordQueued().finally(() => {
+      this.#recording = undefined;
+    });
+  }
+
+  /** Write queued outcomes until none are left; those arriving meanwhile go into the next write. */
+  async #recordQueued(): Promise<void> {
+    while (this.#unrecorded.length > 0) {
+      const chunk = this.#unrecorded.splice(0, RECORD_CHUNK);
+      try {
+        await this.#recordWithRetry(chunk);
+      } catch (error: unknown) {
+        this.logger.error(
+          { err: error, deliveries: chunk.length },
+          'could not record callback attempts; they will be sent again (same webhook-id) when their lease expires',
+        );
+      } finally {
+        this.#inFlight -= chunk.length;
+        // Room freed, and a recorded outcome may have unblocked a transaction's next callback.
+        this.#wake();
+      }
+    }
+  }
+
+  /**
+   * The callbacks are sent; if the database is unreachable now (restart, failover), keep the
+   * outcomes and retry rather than drop them: otherwise every one of them would be sent again
+   * once its lease expired. Gives up when the lease is over — another worker may own them then.
+   */
+  async #recordWithRetry(outcomes: readonly Outcome[]): Promise<void> {
+    const giveUpAt = performance.now() + this.#leaseMs;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await this.#recordAll(outcomes);
+        return;
+      } catch (error: unknown) {
+        if (performance.now() + delay >= giveUpAt) throw error;
+        this.logger.warn({ err: error, deliveries: outcomes.length }, 'could not record callback attempts; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  async #deliver(d: ClaimedDelivery, secrets: readonly string[]): Promise<Outcome> {
     const started = this.clock.now();
     const t0 = performance.now();
     let statusCode: number | null = null;
@@ -160,7 +378,6 @@ export class CallbackDeliveryWorker {
     let requestHeaders: Record<string, string> | null = null;
     try {
       this.#guard.checkUrl(d.url);
-      const secrets = await this.secrets.activeSecrets(d.bp_id);
       const { body, headers } = signCallback({
         payload: d.payload,
         webhookId: d.message_id,
@@ -195,68 +412,92 @@ export class CallbackDeliveryWorker {
     return { d, a: { started, durationMs, statusCode, errorClass, errorMessage, requestHeaders, responseHeaders, excerpt, retryAfter } };
   }
 
-  async #recordAll(outcomes: readonly { d: ClaimedDelivery; a: AttemptResult }[]): Promise<void> {
+  async #recordAll(outcomes: readonly Outcome[]): Promise<void> {
+    const attempted = outcomes.flatMap(({ d, a }) => (a === null ? [] : [{ d, a }]));
+    const released = outcomes.filter((o) => o.a === null).map((o) => o.d);
+    const now = this.clock.now();
+    const succeeded = attempted.filter((o) => o.a.errorClass === null);
+    const retries: { d: ClaimedDelivery; a: AttemptResult; at: Date; lastError: string }[] = [];
+    const exhausted: { d: ClaimedDelivery; a: AttemptResult; lastError: string }[] = [];
+    for (const { d, a } of attempted) {
+      if (a.errorClass === null) continue;
+      const lastError = a.errorClass === 'non_2xx' ? `HTTP ${a.statusCode}` : `${a.errorClass}: ${a.errorMessage ?? ''}`;
+      const delay = nextDelayMs(this.options.retryScheduleMs, d.attempts, a.retryAfter);
+      if (delay === null) exhausted.push({ d, a, lastError });
+      else retries.push({ d, a, at: new Date(now.getTime() + delay), lastError });
+    }
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('callback_attempts')
-        .values(
-          outcomes.map(({ d, a }) => ({
-            delivery_id: d.id,
-            attempt: d.attempts,
-            started_at: a.started,
-            duration_ms: a.durationMs,
-            status_code: a.statusCode,
-            error_class: a.errorClass,
-            error_message: a.errorMessage,
-            request_headers: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
-            response_headers: a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
-            response_excerpt: a.excerpt,
-          })),
-        )
-        .execute();
-      const now = this.clock.now();
-      const succeeded = outcomes.filter((o) => o.a.errorClass === null);
+      if (attempted.length > 0) {
+        await trx
+          .insertInto('callback_attempts')
+          .values(
+            attempted.map(({ d, a }) => ({
+              delivery_id: d.id,
+              attempt: d.attempts,
+              started_at: a.started,
+              duration_ms: a.durationMs,
+              status_code: a.statusCode,
+              error_class: a.errorClass,
+              error_message: a.errorMessage,
+              request_headers: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
+              response_headers: a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
+              response_excerpt: a.excerpt,
+            })),
+          )
+          .execute();
+      }
+      // In every update below `attempts` is the claim's fencing token: if the lease ran out and
+      // another worker claimed the delivery again, this (late) outcome must not overwrite its state.
       if (succeeded.length > 0) {
         await sql`
           update callback_deliveries c set status = 'succeeded', completed_at = ${now}, locked_until = null, last_status_code = v.code, last_error = null
-          from unnest(${succeeded.map((o) => o.d.id)}::text[], ${succeeded.map((o) => o.a.statusCode)}::integer[]) as v (id, code)
-          where c.id = v.id`.execute(trx);
+          from unnest(${succeeded.map((o) => o.d.id)}::text[], ${succeeded.map((o) => o.a.statusCode)}::integer[], ${succeeded.map((o) => o.d.attempts)}::integer[]) as v (id, code, attempt)
+          where c.id = v.id and c.status = 'delivering' and c.attempts = v.attempt`.execute(trx);
       }
-      for (const { d, a } of outcomes) if (a.errorClass !== null) await this.#recordFailure(trx, d, a, now);
+      if (retries.length > 0) {
+        await sql`
+          update callback_deliveries c set status = 'pending', next_attempt_at = v.at, locked_until = null, last_status_code = v.code, last_error = v.error
+          from unnest(
+            ${retries.map((r) => r.d.id)}::text[], ${retries.map((r) => r.d.attempts)}::integer[], ${retries.map((r) => r.at)}::timestamptz[],
+            ${retries.map((r) => r.a.statusCode)}::integer[], ${retries.map((r) => r.lastError)}::text[]) as v (id, attempt, at, code, error)
+          where c.id = v.id and c.status = 'delivering' and c.attempts = v.attempt`.execute(trx);
+      }
+      if (released.length > 0) {
+        // Never sent: back to the queue as it was, the claim's attempt not counted.
+        await sql`
+          update callback_deliveries c set status = 'pending', locked_until = null, next_attempt_at = ${now}, attempts = c.attempts - 1
+          from unnest(${released.map((d) => d.id)}::text[], ${released.map((d) => d.attempts)}::integer[]) as v (id, attempt)
+          where c.id = v.id and c.status = 'delivering' and c.attempts = v.attempt`.execute(trx);
+      }
+      for (const e of exhausted) await this.#recordExhausted(trx, e.d, e.a, e.lastError, now);
     });
   }
 
-  async #recordFailure(trx: Kysely<DB>, d: ClaimedDelivery, a: AttemptResult, now: Date): Promise<void> {
-    const delay = nextDelayMs(this.options.retryScheduleMs, d.attempts, a.retryAfter);
-    const lastError = a.errorClass === 'non_2xx' ? `HTTP ${a.statusCode}` : `${a.errorClass}: ${a.errorMessage ?? ''}`;
-    if (delay === null) {
-      await trx
-        .updateTable('callback_deliveries')
-        .set({ status: 'failed', completed_at: now, locked_until: null, last_status_code: a.statusCode, last_error: lastError })
-        .where('id', '=', d.id)
-        .execute();
-      const auditId = await this.audit.record(trx, {
-        bpId: d.bp_id,
-        actor: { type: 'system', id: null, label: 'Paygate' },
-        action: 'callback.failed',
-        target: { type: 'callback_message', id: d.message_id },
-        details: { kind: d.kind, url: d.url, attempts: d.attempts, lastError },
-      });
-      await this.audit.notify(trx, {
-        bpId: d.bp_id,
-        severity: 'critical',
-        title: 'Callback delivery failed',
-        body: `A ${d.kind} callback (${d.message_id}) to ${d.url} failed after ${d.attempts} attempts (${lastError}). Fix the endpoint, then resend it from Deliveries.`,
-        link: '/developers/deliveries',
-        auditId,
-      });
-      return;
-    }
-    await trx
+  /** The schedule is spent: mark the delivery failed and tell the team, in the same transaction. */
+  async #recordExhausted(trx: Kysely<DB>, d: ClaimedDelivery, a: AttemptResult, lastError: string, now: Date): Promise<void> {
+    const updated = await trx
       .updateTable('callback_deliveries')
-      .set({ status: 'pending', next_attempt_at: new Date(now.getTime() + delay), locked_until: null, last_status_code: a.statusCode, last_error: lastError })
+      .set({ status: 'failed', completed_at: now, locked_until: null, last_status_code: a.statusCode, last_error: lastError })
       .where('id', '=', d.id)
-      .execute();
+      .where('status', '=', 'delivering')
+      .where('attempts', '=', d.attempts)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return;
+    const auditId = await this.audit.record(trx, {
+      bpId: d.bp_id,
+      actor: { type: 'system', id: null, label: 'Paygate' },
+      action: 'callback.failed',
+      target: { type: 'callback_message', id: d.message_id },
+      details: { kind: d.kind, url: d.url, attempts: d.attempts, lastError },
+    });
+    await this.audit.notify(trx, {
+      bpId: d.bp_id,
+      severity: 'critical',
+      title: 'Callback delivery failed',
+      body: `A ${d.kind} callback (${d.message_id}) to ${d.url} failed after ${d.attempts} attempts (${lastError}). Fix the endpoint, then resend it from Deliveries.`,
+      link: '/developers/deliveries',
+      auditId,
+    });
   }
 }
 
