@@ -117,6 +117,18 @@ class PgListener {
 }
 
 /**
+ * A connection losing its server (restart, failover) must not crash the process. The pool's own
+ * 'error' listener covers idle clients only: pg-pool removes it while a client is checked out, so
+ * a connection dropped mid-query would emit 'error' with no listener — which Node turns into an
+ * exit. Every client gets a permanent listener; the query in flight still fails (and becomes a 503
+ * or a retry), and the pool discards the dead client on release and reconnects on the next checkout.
+ */
+function survivesServerLoss(pool: pg.Pool): void {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+}
+
+/**
  * Open the database described by `target`.
  *
  * @example
@@ -132,9 +144,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       idleTimeoutMillis: 30_000,
       application_name: 'paygate',
     });
-    // An idle client losing its server (restart, failover) must not crash the process; the
-    // next checkout reconnects and requests in between get a 503 from the error handler.
-    pool.on('error', () => undefined);
+    survivesServerLoss(pool);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     const listener = new PgListener(target.url);
     const relaxedPool = new pg.Pool({
@@ -145,7 +155,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       application_name: 'paygate-relaxed',
       options: '-c synchronous_commit=off',
     });
-    relaxedPool.on('error', () => undefined);
+    survivesServerLoss(relaxedPool);
     const relaxedDb = new Kysely<DB>({ dialect: new PostgresDialect({ pool: relaxedPool }) });
     return {
       kind: 'postgres',
