@@ -16,6 +16,7 @@ import { AuditService } from './modules/audit/service.js';
 import { ApiSecretsService } from './modules/callbacks/api-secrets.js';
 import { DeliveriesService } from './modules/callbacks/deliveries.js';
 import { CallbackDeliveryWorker } from './modules/callbacks/delivery.js';
+import { createDeliveryMetrics, registerCallbackQueueMetrics } from './modules/callbacks/metrics.js';
 import { CallbackSettingsService } from './modules/callbacks/settings.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
@@ -78,6 +79,7 @@ export async function createServices(
   logger: Logger = createLogger('silent'),
 ): Promise<Services> {
   const metrics = createMetrics();
+  registerCallbackQueueMetrics(metrics.registry, database.db, clock);
   const secrets = new SecretBox(masterKey);
   const audit = new AuditService(database.db);
   const accounts = new AccountsService(database.db, audit, new LoginThrottle(database.db), secrets, clock, {
@@ -196,6 +198,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         retryScheduleMs: config.callbackRetryScheduleMs,
         batchSize: config.callbackBatchSize,
         maxInFlight: config.callbackMaxInFlight,
+        metrics: createDeliveryMetrics(services.metrics.registry),
         requestsPerUrl: config.callbackRequestsPerUrl,
         pollIntervalMs: 1_000,
         localAddress: config.callbackSourceIps[0],

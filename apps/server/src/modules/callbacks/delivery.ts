@@ -8,6 +8,7 @@ import type { CallbackDeliveriesTable, DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuditService } from '../audit/service.js';
 import type { ApiSecretsService } from './api-secrets.js';
+import type { DeliveryMetrics } from './metrics.js';
 import { nextDelayMs, parseRetryAfter } from './retry-schedule.js';
 import { BlockedAddressError, SsrfGuard } from './ssrf-guard.js';
 
@@ -57,6 +58,8 @@ export interface DeliveryOptions {
   readonly leaseMs?: number;
   /** Ranges the SSRF guard lets through besides public unicast (e.g. 127.0.0.0/8 in development). */
   readonly allowedRanges: readonly string[];
+  /** Where to count attempts (Prometheus); none in tests that do not look. */
+  readonly metrics?: DeliveryMetrics;
 }
 
 const RESPONSE_EXCERPT_BYTES = 2048;
@@ -255,7 +258,7 @@ export class CallbackDeliveryWorker {
 
   /** Send claimed deliveries in the background; each outcome is queued for recording as it comes. */
   #send(claimed: readonly ClaimedDelivery[]): void {
-    this.#inFlight += claimed.length;
+    this.#adjustInFlight(claimed.length);
     for (const d of claimed) this.#held.set(d.url, (this.#held.get(d.url) ?? 0) + 1);
     const task = (async () => {
       let secrets: Map<string, string[]>;
@@ -266,7 +269,7 @@ export class CallbackDeliveryWorker {
         // Nothing was sent; the leases expire and the deliveries are claimed again then.
         this.logger.warn({ err: error, deliveries: claimed.length }, 'could not load API secrets; callbacks will be retried when their lease expires');
         for (const d of claimed) this.#unhold(d.url);
-        this.#inFlight -= claimed.length;
+        this.#adjustInFlight(-claimed.length);
         return;
       }
       await Promise.all(
@@ -286,6 +289,11 @@ export class CallbackDeliveryWorker {
     })();
     this.#sends.add(task);
     void task.finally(() => this.#sends.delete(task));
+  }
+
+  #adjustInFlight(delta: number): void {
+    this.#inFlight += delta;
+    this.options.metrics?.held.set(this.#inFlight);
   }
 
   /** Take a send slot for `url`; resolves true if it had to wait for one. */
@@ -340,7 +348,7 @@ export class CallbackDeliveryWorker {
           'could not record callback attempts; they will be sent again (same webhook-id) when their lease expires',
         );
       } finally {
-        this.#inFlight -= chunk.length;
+        this.#adjustInFlight(-chunk.length);
         // Room freed, and a recorded outcome may have unblocked a transaction's next callback.
         this.#wake();
       }
@@ -408,7 +416,11 @@ export class CallbackDeliveryWorker {
     } catch (error: unknown) {
       [errorClass, errorMessage] = classify(error);
     }
-    const durationMs = Math.round(performance.now() - t0);
+    const elapsedMs = performance.now() - t0;
+    const durationMs = Math.round(elapsedMs);
+    const result = errorClass ?? 'success';
+    this.options.metrics?.attempts.inc({ result });
+    this.options.metrics?.attemptDuration.observe({ result }, elapsedMs / 1000);
     return { d, a: { started, durationMs, statusCode, errorClass, errorMessage, requestHeaders, responseHeaders, excerpt, retryAfter } };
   }
 
