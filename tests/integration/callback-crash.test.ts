@@ -26,6 +26,8 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('callback delivery across a wor
       );
       await services.detach();
       const base = await receiver.start();
+      // The shortest timeout keeps the shortest lease (timeout + 10 s): the restarted worker takes over sooner.
+      await sql`insert into callback_settings (bp_id, timeout_ms) values (${bpId}, 1000)`.execute(database.db);
       // The outbox as the payments core leaves it: messages and their due deliveries.
       await sql`
         insert into callback_messages (id, bp_id, kind, transaction_id, sequence, payload)

@@ -356,6 +356,53 @@ describeEachDatabase('durable callback delivery', (kind) => {
     }
   });
 
+  it('one BP’s unreadable API secret fails only its own callbacks (logged as signing, nothing sent); others go out in the same claim', async () => {
+    const broken = await bpWithReceiver(['pendingDeposit']);
+    const brokenReceiver = receiver;
+    try {
+      const healthy = await bpWithReceiver(['pendingDeposit']);
+      const db = server.services.database.db;
+      // Sealed for another BP: decrypting it under this BP's context fails, as with a changed master key.
+      const foreign = await db.selectFrom('api_secrets').select('secret_enc').where('bp_id', '=', healthy.bpId).executeTakeFirstOrThrow();
+      await db.updateTable('api_secrets').set({ secret_enc: foreign.secret_enc }).where('bp_id', '=', broken.bpId).execute();
+      await server.services.sandbox.simulateDeposit(broken.bp, { network: 'SEP', identifier: 'broken', amount: '1', outcome: 'pending' });
+      await server.services.sandbox.simulateDeposit(healthy.bp, { network: 'SEP', identifier: 'healthy', amount: '1', outcome: 'pending' });
+      await worker().runOnce();
+      expect(receiver.received).toHaveLength(1);
+      expect(brokenReceiver.received).toHaveLength(0);
+      const attempts = await db
+        .selectFrom('callback_attempts as a')
+        .innerJoin('callback_deliveries as d', 'd.id', 'a.delivery_id')
+        .select(['d.bp_id', 'd.status', 'a.error_class', 'a.error_message', 'a.request_headers'])
+        .where('d.bp_id', 'in', [broken.bpId, healthy.bpId])
+        .execute();
+      const byBp = new Map(attempts.map((a) => [a.bp_id, a]));
+      expect(byBp.get(healthy.bpId)).toMatchObject({ status: 'succeeded', error_class: null });
+      expect(byBp.get(broken.bpId)).toMatchObject({ status: 'pending', error_class: 'signing', request_headers: null });
+      expect(byBp.get(broken.bpId)?.error_message).toMatch(/No readable API secret/);
+    } finally {
+      await brokenReceiver.stop();
+    }
+  });
+
+  it('records an answer whose body holds NUL bytes (e.g. gzip) without them, and the delivery succeeds', async () => {
+    const { bp, bpId } = await bpWithReceiver(['pendingDeposit']);
+    receiver.respond = () => ({ status: 200, body: Buffer.from([0x1f, 0x8b, 0x00, 0x6f, 0x6b, 0x00]) });
+    await server.services.sandbox.simulateDeposit(bp, { network: 'SEP', identifier: 'nul', amount: '1', outcome: 'pending' });
+    await worker().runOnce();
+    const db = server.services.database.db;
+    const delivery = await db.selectFrom('callback_deliveries').select(['id', 'status']).where('bp_id', '=', bpId).executeTakeFirstOrThrow();
+    expect(delivery.status).toBe('succeeded');
+    const attempt = await db
+      .selectFrom('callback_attempts')
+      .select(['response_excerpt', 'status_code'])
+      .where('delivery_id', '=', delivery.id)
+      .executeTakeFirstOrThrow();
+    expect(attempt.status_code).toBe(200);
+    expect(attempt.response_excerpt).toContain('ok');
+    expect(attempt.response_excerpt).not.toContain('\u0000');
+  });
+
   it('sends a test callback of a chosen kind, signed and marked as a test', async () => {
     const { owner, bpId, secret } = await bpWithReceiver(['payout']);
     const sent = await owner.post(`/api/bps/${bpId}/callbacks/test`, { kind: 'payout' });

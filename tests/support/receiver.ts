@@ -15,6 +15,8 @@ export interface Answer {
   readonly headers?: Record<string, string>;
   /** Answer only after this long (a slow or hanging endpoint). */
   readonly delayMs?: number;
+  /** The response body; `{"ok":true}` by default. */
+  readonly body?: string | Buffer;
 }
 
 /**
@@ -56,7 +58,7 @@ export class CallbackReceiver {
         const finish = () => {
           if (!settle()) return;
           res.writeHead(answer.status, answer.headers ?? {});
-          res.end('{"ok":true}');
+          res.end(answer.body ?? '{"ok":true}');
         };
         if (answer.delayMs === undefined) return finish();
         const timer = setTimeout(finish, answer.delayMs);

@@ -40,6 +40,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a renamed variable and a callback in-flight limit below the batch size, naming the fix', () => {
+    expect(() => loadConfig({ PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN: '8' })).toThrow(
+      /PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN: renamed; set PAYGATE_CALLBACK_REQUESTS_PER_URL instead/,
+    );
+    expect(() => loadConfig({ PAYGATE_CALLBACK_BATCH_SIZE: '300', PAYGATE_CALLBACK_MAX_IN_FLIGHT: '200' })).toThrow(
+      /PAYGATE_CALLBACK_MAX_IN_FLIGHT: must be at least PAYGATE_CALLBACK_BATCH_SIZE \(300\)/,
+    );
+    const tuned = loadConfig({ PAYGATE_CALLBACK_REQUESTS_PER_URL: '8', PAYGATE_CALLBACK_BATCH_SIZE: '50', PAYGATE_CALLBACK_MAX_IN_FLIGHT: '50' });
+    expect([tuned.callbackRequestsPerUrl, tuned.callbackBatchSize, tuned.callbackMaxInFlight]).toEqual([8, 50, 50]);
+    expect(() => loadConfig({ PAYGATE_CALLBACK_REQUESTS_PER_URL: '0' })).toThrow(/PAYGATE_CALLBACK_REQUESTS_PER_URL/);
+  });
+
   it('treats empty strings as unset and parses proxy trust lists', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).port).toBe(3000);
     expect(loadConfig({ PAYGATE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);

@@ -67,6 +67,9 @@ export const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** Variables that were renamed: refusing to start beats silently ignoring an operator's setting. */
+const RENAMED: readonly (readonly [string, string])[] = [['PAYGATE_CALLBACK_CONNECTIONS_PER_ORIGIN', 'PAYGATE_CALLBACK_REQUESTS_PER_URL']];
+
 export type Role = Environment['PAYGATE_ROLE'];
 
 /** The parsed, resolved configuration every component receives. */
@@ -145,6 +148,16 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const env = parsed.data;
+  const problems: string[] = [];
+  for (const [old, replacement] of RENAMED) {
+    if (cleaned[old] !== undefined) problems.push(`${old}: renamed; set ${replacement} instead`);
+  }
+  if (env.PAYGATE_CALLBACK_MAX_IN_FLIGHT < env.PAYGATE_CALLBACK_BATCH_SIZE) {
+    problems.push(
+      `PAYGATE_CALLBACK_MAX_IN_FLIGHT: must be at least PAYGATE_CALLBACK_BATCH_SIZE (${env.PAYGATE_CALLBACK_BATCH_SIZE}); a worker holds every delivery it claims`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   const embedded = env.DATABASE_URL === undefined;
   if (!embedded && env.PAYGATE_MASTER_KEY === undefined) {
     throw new ConfigError([

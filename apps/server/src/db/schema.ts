@@ -327,7 +327,7 @@ export interface CallbackAttemptsTable {
   started_at: Timestamp;
   duration_ms: number;
   status_code: number | null;
-  error_class: 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network' | null;
+  error_class: 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network' | 'signing' | null;
   error_message: string | null;
   request_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
   response_headers: ColumnType<Record<string, unknown> | null, string | null, string | null>;

@@ -3,7 +3,7 @@ import { api, queryString } from '../../app/api-client';
 import { type DeliveryFilters, deliveryQueryParams } from './delivery-filters';
 
 export type DeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed';
-export type DeliveryErrorClass = 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network';
+export type DeliveryErrorClass = 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network' | 'signing';
 
 /** One callback message on its way to one URL, with the outcome of its latest attempt. */
 export interface Delivery {

@@ -9,6 +9,7 @@ export const ERROR_CLASS_LABELS: Record<DeliveryErrorClass, string> = {
   blocked: 'Blocked address',
   non_2xx: 'Non-2xx answer',
   network: 'Network error',
+  signing: 'Could not sign',
 };
 
 /** What went wrong in words an engineer can act on, and where to look. */
@@ -20,9 +21,11 @@ const EXPLANATIONS: Record<Exclude<DeliveryErrorClass, 'non_2xx'>, string> = {
   blocked:
     'Paygate refused to connect: the address resolves to a private, loopback or otherwise non-public network. Callback URLs must be reachable on the public internet.',
   network: 'The connection failed or was cut before a complete answer arrived (for example reset or closed early).',
+  signing:
+    'Paygate could not sign the callback, so it was not sent: no readable API secret. Tell your Paygate operator (the master key may have changed); rotating the API secret also fixes it.',
 };
 
-const ERROR_CLASSES: readonly string[] = ['timeout', 'refused', 'dns', 'tls', 'blocked', 'non_2xx', 'network'];
+const ERROR_CLASSES: readonly string[] = ['timeout', 'refused', 'dns', 'tls', 'blocked', 'non_2xx', 'network', 'signing'];
 
 export function isErrorClass(value: string): value is DeliveryErrorClass {
   return ERROR_CLASSES.includes(value);

@@ -93,7 +93,8 @@ export class ApiSecretsService {
 
   /**
    * {@link activeSecrets} for several BPs in one query (the delivery worker asks once per claimed
-   * batch, not once per callback). BPs without an active secret are absent from the map.
+   * batch, not once per callback). Secrets that cannot be decrypted are left out; BPs without an
+   * active readable secret are absent from the map.
    */
   async activeSecretsOf(bpIds: readonly string[]): Promise<Map<string, string[]>> {
     const result = new Map<string, string[]>();
@@ -107,8 +108,16 @@ export class ApiSecretsService {
       .orderBy('id')
       .execute();
     for (const r of rows) {
+      let secret: string;
+      try {
+        secret = this.secrets.open(r.secret_enc, this.#context(r.bp_id, r.id));
+      } catch (_error: unknown) {
+        // Unreadable (another master key, or altered): sign with the BP's other secrets, if any.
+        // One BP's broken secret must never stop other BPs' callbacks.
+        continue;
+      }
       const list = result.get(r.bp_id) ?? [];
-      list.push(this.secrets.open(r.secret_enc, this.#context(r.bp_id, r.id)));
+      list.push(secret);
       result.set(r.bp_id, list);
     }
     return result;

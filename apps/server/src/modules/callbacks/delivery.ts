@@ -1,38 +1,18 @@
-import { signCallback } from '@paygate/protocol';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { CHANNELS } from '../../db/channels.js';
 import type { Database } from '../../db/database.js';
-import type { CallbackDeliveriesTable, DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuditService } from '../audit/service.js';
 import type { ApiSecretsService } from './api-secrets.js';
+import { sendAttempt } from './attempt.js';
 import type { DeliveryMetrics } from './metrics.js';
-import { nextDelayMs, parseRetryAfter } from './retry-schedule.js';
-import { BlockedAddressError, SsrfGuard } from './ssrf-guard.js';
-
-type ClaimedDelivery = Selectable<CallbackDeliveriesTable> & { payload: unknown; timeout_ms: number };
-
-interface AttemptResult {
-  readonly started: Date;
-  readonly durationMs: number;
-  readonly statusCode: number | null;
-  readonly errorClass: ErrorClass | null;
-  readonly errorMessage: string | null;
-  readonly requestHeaders: Record<string, string> | null;
-  readonly responseHeaders: Record<string, unknown> | null;
-  readonly excerpt: string | null;
-  readonly retryAfter: number | null;
-}
-
-interface Outcome {
-  readonly d: ClaimedDelivery;
-  /** null: not sent (its lease was about to end while it waited for a slot); it goes back to the queue. */
-  readonly a: AttemptResult | null;
-}
-
-type ErrorClass = 'timeout' | 'refused' | 'dns' | 'tls' | 'blocked' | 'non_2xx' | 'network';
+import { type ClaimedDelivery, type Outcome, OutcomeRecorder } from './outcome-recorder.js';
+import { SigningSecrets } from './signing-secrets.js';
+import { SsrfGuard } from './ssrf-guard.js';
+import { UrlShares } from './url-shares.js';
+import { UrlSlots } from './url-slots.js';
 
 export interface DeliveryOptions {
   readonly retryScheduleMs: readonly number[];
@@ -41,20 +21,23 @@ export interface DeliveryOptions {
   /**
    * Most deliveries a worker holds at once: claimed, being sent, or waiting to be recorded. The
    * worker claims again whenever room frees up, so database round trips overlap sending.
-   * Defaults to twice `batchSize`.
+   * Defaults to twice `batchSize`; never less than `batchSize`.
    */
   readonly maxInFlight?: number;
   /**
-   * Requests in flight per callback URL. A worker also claims at most {@link QUEUE_PER_SLOT}
-   * times this many deliveries per URL, so a slow or hanging endpoint holds a bounded share of
-   * the worker and cannot starve other BPs.
+   * Requests in flight per callback URL. A worker also holds only about a second's worth of one
+   * URL's deliveries (see {@link UrlShares}), so a slow or hanging endpoint occupies a small
+   * share of the worker and cannot starve other BPs.
    */
   readonly requestsPerUrl: number;
   /** Poll interval when no NOTIFY arrives. */
   readonly pollIntervalMs: number;
   /** Local address to send from (published at /v1/meta/callback-ips), if any. */
   readonly localAddress?: string | undefined;
-  /** How long a claim lasts before another worker may take the delivery over (must exceed the longest timeout). */
+  /**
+   * How long a claim lasts before another worker may take the delivery over. Each claim lasts at
+   * least the BP's timeout plus {@link LEASE_ALLOWANCE_MS}, whatever this says.
+   */
   readonly leaseMs?: number;
   /** Ranges the SSRF guard lets through besides public unicast (e.g. 127.0.0.0/8 in development). */
   readonly allowedRanges: readonly string[];
@@ -62,17 +45,14 @@ export interface DeliveryOptions {
   readonly metrics?: DeliveryMetrics;
 }
 
-const RESPONSE_EXCERPT_BYTES = 2048;
+/** Every lease outlasts the BP's timeout by this much: time to wait for the secrets, send, and record. */
+export const LEASE_ALLOWANCE_MS = 10_000;
+/** A delivery is sent only with at least its timeout plus this much of its lease left (else it goes back unsent). */
+const SEND_ALLOWANCE_MS = 5_000;
 /** Outcomes written per transaction at most. */
 const RECORD_CHUNK = 500;
-/** Deliveries claimed per URL, per concurrent request allowed to it (the rest wait in the worker). */
-export const QUEUE_PER_SLOT = 16;
-/**
- * A delivery that waited in the worker for a slot so long that its lease would end before its
- * timeout does (or has less than half of it left, with leases shorter than timeouts) is not
- * sent: it goes back to the queue, so waiting never makes a lease run out mid-request.
- */
-const LEASE_MARGIN_MS = 1_000;
+/** A claimed batch's secrets are re-read for a BP at signing time when older than this. */
+const SECRETS_MAX_AGE_MS = 1_000;
 
 /**
  * The durable callback delivery worker. Claims due deliveries with FOR UPDATE SKIP LOCKED (so any
@@ -80,16 +60,19 @@ const LEASE_MARGIN_MS = 1_000;
  * callback before its earlier ones finished, signs each attempt (docs/callbacks.md), sends it with
  * undici without following redirects, logs the attempt, and schedules the retry from the schedule
  * (jitter; Retry-After honoured, capped). A claim is a lease: if a worker dies mid-send, the lease
- * expires and another worker resends the same message with the same webhook-id.
+ * ends and another worker resends the same message with the same webhook-id.
  *
- * Work flows rather than moving in lock-step batches: each delivery is recorded as soon as it
- * finishes (outcomes that finish while a write is running are written together in the next
- * one), and the worker claims more whenever it has room — so one endpoint that hangs until its
- * timeout delays only its own callbacks.
+ * Work flows rather than moving in lock-step batches: each outcome is recorded as soon as it is
+ * known ({@link OutcomeRecorder}), and the worker claims more whenever it has room — so one
+ * endpoint that hangs until its timeout delays only its own callbacks.
  */
 export class CallbackDeliveryWorker {
   readonly #dispatcher: Dispatcher;
   readonly #guard: SsrfGuard;
+  readonly #slots: UrlSlots;
+  readonly #shares: UrlShares;
+  readonly #secrets: SigningSecrets;
+  readonly #recorder: OutcomeRecorder;
   readonly #maxInFlight: number;
   readonly #leaseMs: number;
   #running = false;
@@ -97,49 +80,62 @@ export class CallbackDeliveryWorker {
   #stopped: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
   readonly #sleepers = new Set<() => void>();
+  /** A wake-up that came while the loop was not asleep (e.g. mid-claim); the next sleep returns at once. */
+  #wakeRequested = false;
   #unlisten: (() => Promise<void>) | undefined;
-  /** Deliveries claimed and not yet recorded. */
-  #inFlight = 0;
-  /** Deliveries claimed and not yet sent or released, per callback URL (bounds the claim). */
+  /** Deliveries claimed and not yet recorded, with their lease end (ms). */
   readonly #held = new Map<string, number>();
-  /** Send slots per callback URL: `active` requests in flight, the rest wait their turn. */
-  readonly #slots = new Map<string, { active: number; waiting: (() => void)[] }>();
+  /** Deliveries held per callback URL, until sent or put back (bounds the claim per URL). */
+  readonly #heldPerUrl = new Map<string, number>();
   readonly #sends = new Set<Promise<void>>();
-  #unrecorded: Outcome[] = [];
-  #recording: Promise<void> | undefined;
 
   constructor(
     private readonly database: Database,
-    private readonly secrets: ApiSecretsService,
-    private readonly audit: AuditService,
+    secrets: ApiSecretsService,
+    audit: AuditService,
     private readonly clock: Clock,
     private readonly logger: Pick<Logger, 'warn' | 'error' | 'debug'>,
     private readonly options: DeliveryOptions,
   ) {
     this.#guard = new SsrfGuard(options.allowedRanges);
+    this.#slots = new UrlSlots(options.requestsPerUrl);
+    this.#secrets = new SigningSecrets(secrets, SECRETS_MAX_AGE_MS);
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#maxInFlight = Math.max(options.batchSize, options.maxInFlight ?? 2 * options.batchSize);
+    this.#shares = new UrlShares(options.requestsPerUrl, this.#maxInFlight);
     this.#dispatcher = new Agent({
-      // No per-origin limit here: the worker's per-URL slots bound the requests, and a request
-      // waiting inside undici would have its timeout running before it was even sent.
+      // No per-origin limit here: the per-URL slots bound the requests, and a request waiting
+      // inside undici would have its timeout running before it was even sent.
       pipelining: 1,
       connect: { lookup: this.#guard.lookup },
       // A client option (undici sets it per connection, overriding connect options).
       ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
     });
-  }
-
-  private get db(): Kysely<DB> {
-    return this.database.db;
+    this.#recorder = new OutcomeRecorder(database.db, audit, clock, logger, {
+      retryScheduleMs: options.retryScheduleMs,
+      chunk: RECORD_CHUNK,
+      stopping: () => this.#stopping,
+      onWritten: (outcomes) => {
+        for (const { d } of outcomes) this.#held.delete(d.id);
+        this.options.metrics?.held.set(this.#held.size);
+        // Room freed, and a recorded outcome may have unblocked a transaction's next callback.
+        this.#wake();
+      },
+    });
   }
 
   async start(): Promise<void> {
     this.#running = true;
-    this.#unlisten = await this.database.listen(CHANNELS.callbacks, () => this.#wake());
+    // After a gap in notifications (the listening connection was lost), look for work at once.
+    this.#unlisten = await this.database.listen(
+      CHANNELS.callbacks,
+      () => this.#wake(),
+      () => this.#wake(),
+    );
     this.#loop = this.#run();
   }
 
-  /** Stop claiming, let the deliveries in flight finish and be recorded, then close. Idempotent. */
+  /** Stop claiming, let the requests already sent finish and be recorded, put back the rest, close. Idempotent. */
   stop(): Promise<void> {
     this.#stopped ??= this.#stop();
     return this.#stopped;
@@ -152,11 +148,7 @@ export class CallbackDeliveryWorker {
     await this.#loop;
     // Deliveries still waiting for a slot are not sent: they go back to the queue for the next
     // worker at once, so shutting down never waits on a slow endpoint's backlog.
-    for (const slot of this.#slots.values()) {
-      const waiting = slot.waiting.splice(0);
-      slot.active += waiting.length;
-      for (const resolve of waiting) resolve();
-    }
+    this.#slots.releaseAllWaiting();
     await this.#settle();
     await this.#unlisten?.();
     await this.#dispatcher.close();
@@ -174,15 +166,21 @@ export class CallbackDeliveryWorker {
   }
 
   #wake(): void {
+    this.#wakeRequested = true;
     for (const wake of this.#sleepers) wake();
   }
 
   /** Sleep until the poll interval passes, a NOTIFY arrives, room frees up, or the worker stops. */
   #sleep(ms: number): Promise<void> {
+    if (this.#wakeRequested) {
+      this.#wakeRequested = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         this.#sleepers.delete(wake);
+        this.#wakeRequested = false;
         resolve();
       };
       const timer = setTimeout(wake, ms);
@@ -193,51 +191,55 @@ export class CallbackDeliveryWorker {
   async #run(): Promise<void> {
     const { batchSize, pollIntervalMs } = this.options;
     while (this.#running) {
-      const room = this.#maxInFlight - this.#inFlight;
+      const room = this.#maxInFlight - this.#held.size;
       // Wait for a useful amount of room rather than claiming a handful at a time.
       if (room < Math.ceil(batchSize / 2)) {
         await this.#sleep(pollIntervalMs);
         continue;
       }
-      const limit = Math.min(room, batchSize);
+      // Wake-ups from here on may concern rows this claim's snapshot cannot see: keep them.
+      this.#wakeRequested = false;
       let claimed: ClaimedDelivery[] = [];
       try {
-        claimed = await this.#claim(limit);
+        claimed = await this.#claim(Math.min(room, batchSize));
       } catch (error: unknown) {
         this.logger.warn({ err: error }, 'could not claim callback deliveries; retrying');
-        await this.#sleep(pollIntervalMs);
+        if (this.#running) await this.#sleep(pollIntervalMs);
         continue;
       }
       if (claimed.length > 0) this.#send(claimed);
-      // A short claim means nothing else is due (or only for URLs at their cap): wait for a
-      // NOTIFY, a recorded outcome (it may unblock a transaction's next callback), or the poll.
-      if (claimed.length < limit && this.#running) await this.#sleep(pollIntervalMs);
+      // Claim until a claim comes back empty: a short one may only mean the window held URLs at
+      // their share. Then wait for a NOTIFY, a recorded outcome, a freed URL, or the poll.
+      else if (this.#running) await this.#sleep(pollIntervalMs);
     }
   }
 
   /** Wait until nothing is being sent or waiting to be recorded. */
   async #settle(): Promise<void> {
-    while (this.#sends.size > 0 || this.#recording !== undefined) {
-      await Promise.all([...this.#sends]);
-      await this.#recording;
-    }
+    while (this.#sends.size > 0) await Promise.all([...this.#sends]);
+    await this.#recorder.idle();
   }
 
   async #claim(limit: number): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
-    const lease = new Date(now.getTime() + this.#leaseMs);
-    const cap = this.options.requestsPerUrl * QUEUE_PER_SLOT;
-    const busy = [...this.#held.entries()];
-    const full = busy.filter(([, n]) => n >= cap).map(([url]) => url);
+    const perUrl = [...this.#heldPerUrl.entries()].map(([url, held]) => ({ url, held, share: this.#shares.of(url) }));
+    // A URL is skipped until half its share is free: topping it up one delivery at a time would
+    // cost a claim per callback.
+    const full = perUrl.filter((u) => u.held > u.share / 2).map((u) => u.url);
+    // Deliveries this worker still holds whose lease has ended (their outcome is waiting for the
+    // database): this worker must not send them again. Normally none.
+    const expired = [...this.#held.entries()].filter(([, end]) => end <= now.getTime()).map(([id]) => id);
     // A claimed delivery's next_attempt_at is its lease's end: the due index then holds only work
     // that is due or whose worker died, instead of every delivery in flight ahead of it.
-    // Due, not behind an unfinished earlier callback of the same transaction, not for a URL whose
+    // Due; not behind an unfinished earlier callback of the same transaction; not for a URL whose
     // share is taken; then at most the share per URL, counting those this worker already holds.
+    // The lease outlasts the BP's timeout by LEASE_ALLOWANCE_MS at least.
     const rows = await sql<ClaimedDelivery>`
       with due as (
-        select d.id, d.url, d.next_attempt_at from callback_deliveries d
+        select d.id, d.url, d.next_attempt_at, d.message_id, d.bp_id from callback_deliveries d
         where d.status in ('pending', 'delivering') and d.next_attempt_at <= ${now} and (d.status = 'pending' or d.locked_until < ${now})
           and d.url <> all(${full}::text[])
+          and d.id <> all(${expired}::text[])
           and not exists (
             select 1 from callback_deliveries e
             where e.transaction_id = d.transaction_id and e.sequence < d.sequence and e.status in ('pending', 'delivering'))
@@ -245,298 +247,88 @@ export class CallbackDeliveryWorker {
         limit ${limit}
         for update skip locked
       ), chosen as (
-        select r.id from (select id, url, row_number() over (partition by url order by next_attempt_at, id) as n from due) r
-        left join unnest(${busy.map(([url]) => url)}::text[], ${busy.map(([, n]) => n)}::integer[]) as b (url, held) on b.url = r.url
-        where r.n + coalesce(b.held, 0) <= ${cap}
+        select r.id, r.message_id, r.bp_id
+        from (select due.*, row_number() over (partition by url order by next_attempt_at, id) as n from due) r
+        left join unnest(${perUrl.map((u) => u.url)}::text[], ${perUrl.map((u) => u.held)}::integer[], ${perUrl.map((u) => u.share)}::integer[])
+          as h (url, held, share) on h.url = r.url
+        where r.n + coalesce(h.held, 0) <= coalesce(h.share, ${this.#shares.initial})
+      ), v as (
+        select chosen.id, m.payload, coalesce(s.timeout_ms, 5000) as timeout_ms,
+          ${now}::timestamptz + greatest(${this.#leaseMs}::integer, coalesce(s.timeout_ms, 5000) + ${LEASE_ALLOWANCE_MS}::integer) * interval '1 millisecond' as lease
+        from chosen
+        join callback_messages m on m.id = chosen.message_id
+        left join callback_settings s on s.bp_id = chosen.bp_id
       )
-      update callback_deliveries c set status = 'delivering', locked_until = ${lease}, next_attempt_at = ${lease}, attempts = c.attempts + 1
-      from chosen, callback_messages m
-      where c.id = chosen.id and m.id = c.message_id
-      returning c.*, m.payload, coalesce((select timeout_ms from callback_settings s where s.bp_id = c.bp_id), 5000) as timeout_ms`.execute(this.db);
+      update callback_deliveries c set status = 'delivering', locked_until = v.lease, next_attempt_at = v.lease, attempts = c.attempts + 1
+      from v
+      where c.id = v.id
+      returning c.*, v.payload, v.timeout_ms`.execute(this.database.db);
     return rows.rows;
   }
 
-  /** Send claimed deliveries in the background; each outcome is queued for recording as it comes. */
+  /** Send claimed deliveries in the background; each outcome goes to the recorder as it comes. */
   #send(claimed: readonly ClaimedDelivery[]): void {
-    this.#adjustInFlight(claimed.length);
-    for (const d of claimed) this.#held.set(d.url, (this.#held.get(d.url) ?? 0) + 1);
+    for (const d of claimed) {
+      this.#held.set(d.id, d.locked_until?.getTime() ?? 0);
+      this.#heldPerUrl.set(d.url, (this.#heldPerUrl.get(d.url) ?? 0) + 1);
+    }
+    this.options.metrics?.held.set(this.#held.size);
     const task = (async () => {
-      let secrets: Map<string, string[]>;
+      let loaded = true;
       try {
-        // One secrets query per batch; a rotation takes effect from the next batch.
-        secrets = await this.secrets.activeSecretsOf(claimed.map((d) => d.bp_id));
+        await this.#secrets.load(claimed.map((d) => d.bp_id));
       } catch (error: unknown) {
-        // Nothing was sent; the leases expire and the deliveries are claimed again then.
-        this.logger.warn({ err: error, deliveries: claimed.length }, 'could not load API secrets; callbacks will be retried when their lease expires');
-        for (const d of claimed) this.#unhold(d.url);
-        this.#adjustInFlight(-claimed.length);
-        return;
+        this.logger.warn({ err: error, deliveries: claimed.length }, 'could not read API secrets; putting the claimed callbacks back');
+        loaded = false;
       }
-      await Promise.all(
-        claimed.map(async (d) => {
-          const waited = await this.#acquireSlot(d.url);
-          try {
-            const leaseLeft = (d.locked_until?.getTime() ?? 0) - this.clock.now().getTime();
-            const expiring = waited && leaseLeft < Math.min(d.timeout_ms + LEASE_MARGIN_MS, this.#leaseMs / 2);
-            const outcome: Outcome = expiring || this.#stopping ? { d, a: null } : await this.#deliver(d, secrets.get(d.bp_id) ?? []);
-            this.#record(outcome);
-          } finally {
-            this.#releaseSlot(d.url);
-            this.#unhold(d.url);
-          }
-        }),
-      );
+      await Promise.all(claimed.map((d) => (loaded ? this.#sendOne(d) : this.#putBack(d))));
     })();
     this.#sends.add(task);
     void task.finally(() => this.#sends.delete(task));
   }
 
-  #adjustInFlight(delta: number): void {
-    this.#inFlight += delta;
-    this.options.metrics?.held.set(this.#inFlight);
-  }
-
-  /** Take a send slot for `url`; resolves true if it had to wait for one. */
-  async #acquireSlot(url: string): Promise<boolean> {
-    let slot = this.#slots.get(url);
-    if (slot === undefined) {
-      slot = { active: 0, waiting: [] };
-      this.#slots.set(url, slot);
-    }
-    if (slot.active < this.options.requestsPerUrl) {
-      slot.active++;
-      return false;
-    }
-    const queued = slot;
-    // The releasing request hands its slot over directly (active stays the same).
-    await new Promise<void>((resolve) => queued.waiting.push(resolve));
-    return true;
-  }
-
-  #releaseSlot(url: string): void {
-    const slot = this.#slots.get(url);
-    if (slot === undefined) return;
-    const next = slot.waiting.shift();
-    if (next !== undefined) next();
-    else if (--slot.active === 0) this.#slots.delete(url);
-  }
-
-  #unhold(url: string): void {
-    const n = (this.#held.get(url) ?? 1) - 1;
-    if (n <= 0) this.#held.delete(url);
-    else this.#held.set(url, n);
-    // A URL whose share was taken has room again: its other due deliveries can be claimed now.
-    if (n + 1 >= this.options.requestsPerUrl * QUEUE_PER_SLOT) this.#wake();
-  }
-
-  #record(outcome: Outcome): void {
-    this.#unrecorded.push(outcome);
-    this.#recording ??= this.#recordQueued().finally(() => {
-      this.#recording = undefined;
-    });
-  }
-
-  /** Write queued outcomes until none are left; those arriving meanwhile go into the next write. */
-  async #recordQueued(): Promise<void> {
-    while (this.#unrecorded.length > 0) {
-      const chunk = this.#unrecorded.splice(0, RECORD_CHUNK);
-      try {
-        await this.#recordWithRetry(chunk);
-      } catch (error: unknown) {
-        this.logger.error(
-          { err: error, deliveries: chunk.length },
-          'could not record callback attempts; they will be sent again (same webhook-id) when their lease expires',
-        );
-      } finally {
-        this.#adjustInFlight(-chunk.length);
-        // Room freed, and a recorded outcome may have unblocked a transaction's next callback.
-        this.#wake();
-      }
-    }
-  }
-
-  /**
-   * The callbacks are sent; if the database is unreachable now (restart, failover), keep the
-   * outcomes and retry rather than drop them: otherwise every one of them would be sent again
-   * once its lease expired. Gives up when the lease is over — another worker may own them then.
-   */
-  async #recordWithRetry(outcomes: readonly Outcome[]): Promise<void> {
-    const giveUpAt = performance.now() + this.#leaseMs;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
-      try {
-        await this.#recordAll(outcomes);
-        return;
-      } catch (error: unknown) {
-        if (performance.now() + delay >= giveUpAt) throw error;
-        this.logger.warn({ err: error, deliveries: outcomes.length }, 'could not record callback attempts; retrying');
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
-  }
-
-  async #deliver(d: ClaimedDelivery, secrets: readonly string[]): Promise<Outcome> {
-    const started = this.clock.now();
-    const t0 = performance.now();
-    let statusCode: number | null = null;
-    let errorClass: ErrorClass | null = null;
-    let errorMessage: string | null = null;
-    let responseHeaders: Record<string, unknown> | null = null;
-    let excerpt: string | null = null;
-    let retryAfter: number | null = null;
-    let requestHeaders: Record<string, string> | null = null;
+  async #sendOne(d: ClaimedDelivery): Promise<void> {
+    await this.#slots.acquire(d.url);
     try {
-      this.#guard.checkUrl(d.url);
-      const { body, headers } = signCallback({
-        payload: d.payload,
-        webhookId: d.message_id,
-        timestamp: Math.floor(started.getTime() / 1000),
-        secrets,
-        kind: d.kind,
-      });
-      requestHeaders = { ...headers, 'user-agent': 'Paygate-Callbacks/1.0' };
-      const response = await request(d.url, {
-        method: 'POST',
-        body,
-        headers: requestHeaders,
-        dispatcher: this.#dispatcher,
-        headersTimeout: d.timeout_ms,
-        bodyTimeout: d.timeout_ms,
-        signal: AbortSignal.timeout(d.timeout_ms),
-      });
-      statusCode = response.statusCode;
-      responseHeaders = response.headers as Record<string, unknown>;
-      excerpt = await readExcerpt(response.body);
-      if (statusCode < 200 || statusCode >= 300) {
-        errorClass = 'non_2xx';
-        if (statusCode === 429 || statusCode === 503) {
-          const header = response.headers['retry-after'];
-          retryAfter = parseRetryAfter(typeof header === 'string' ? header : undefined, started);
-        }
+      const leaseLeft = (d.locked_until?.getTime() ?? 0) - this.clock.now().getTime();
+      // Sending with less left could let the lease end mid-request or before the outcome is
+      // recorded — and another worker resend it.
+      if (this.#stopping || leaseLeft < d.timeout_ms + SEND_ALLOWANCE_MS) {
+        this.#recorder.add({ d, a: null });
+        return;
       }
-    } catch (error: unknown) {
-      [errorClass, errorMessage] = classify(error);
+      let secrets: readonly string[];
+      try {
+        secrets = await this.#secrets.get(d.bp_id);
+      } catch (_error: unknown) {
+        this.#recorder.add({ d, a: null });
+        return;
+      }
+      const a = await sendAttempt(
+        { url: d.url, payload: d.payload, webhookId: d.message_id, kind: d.kind, timeoutMs: d.timeout_ms, secrets },
+        { dispatcher: this.#dispatcher, guard: this.#guard, clock: this.clock },
+      );
+      this.#shares.observe(d.url, a.durationMs);
+      const result = a.errorClass ?? 'success';
+      this.options.metrics?.attempts.inc({ result });
+      this.options.metrics?.attemptDuration.observe({ result }, a.durationMs / 1000);
+      this.#recorder.add({ d, a });
+    } finally {
+      this.#slots.release(d.url);
+      this.#unholdUrl(d.url);
     }
-    const elapsedMs = performance.now() - t0;
-    const durationMs = Math.round(elapsedMs);
-    const result = errorClass ?? 'success';
-    this.options.metrics?.attempts.inc({ result });
-    this.options.metrics?.attemptDuration.observe({ result }, elapsedMs / 1000);
-    return { d, a: { started, durationMs, statusCode, errorClass, errorMessage, requestHeaders, responseHeaders, excerpt, retryAfter } };
   }
 
-  async #recordAll(outcomes: readonly Outcome[]): Promise<void> {
-    const attempted = outcomes.flatMap(({ d, a }) => (a === null ? [] : [{ d, a }]));
-    const released = outcomes.filter((o) => o.a === null).map((o) => o.d);
-    const now = this.clock.now();
-    const succeeded = attempted.filter((o) => o.a.errorClass === null);
-    const retries: { d: ClaimedDelivery; a: AttemptResult; at: Date; lastError: string }[] = [];
-    const exhausted: { d: ClaimedDelivery; a: AttemptResult; lastError: string }[] = [];
-    for (const { d, a } of attempted) {
-      if (a.errorClass === null) continue;
-      const lastError = a.errorClass === 'non_2xx' ? `HTTP ${a.statusCode}` : `${a.errorClass}: ${a.errorMessage ?? ''}`;
-      const delay = nextDelayMs(this.options.retryScheduleMs, d.attempts, a.retryAfter);
-      if (delay === null) exhausted.push({ d, a, lastError });
-      else retries.push({ d, a, at: new Date(now.getTime() + delay), lastError });
-    }
-    await this.db.transaction().execute(async (trx) => {
-      if (attempted.length > 0) {
-        await trx
-          .insertInto('callback_attempts')
-          .values(
-            attempted.map(({ d, a }) => ({
-              delivery_id: d.id,
-              attempt: d.attempts,
-              started_at: a.started,
-              duration_ms: a.durationMs,
-              status_code: a.statusCode,
-              error_class: a.errorClass,
-              error_message: a.errorMessage,
-              request_headers: a.requestHeaders === null ? null : JSON.stringify(a.requestHeaders),
-              response_headers: a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
-              response_excerpt: a.excerpt,
-            })),
-          )
-          .execute();
-      }
-      // In every update below `attempts` is the claim's fencing token: if the lease ran out and
-      // another worker claimed the delivery again, this (late) outcome must not overwrite its state.
-      if (succeeded.length > 0) {
-        await sql`
-          update callback_deliveries c set status = 'succeeded', completed_at = ${now}, locked_until = null, last_status_code = v.code, last_error = null
-          from unnest(${succeeded.map((o) => o.d.id)}::text[], ${succeeded.map((o) => o.a.statusCode)}::integer[], ${succeeded.map((o) => o.d.attempts)}::integer[]) as v (id, code, attempt)
-          where c.id = v.id and c.status = 'delivering' and c.attempts = v.attempt`.execute(trx);
-      }
-      if (retries.length > 0) {
-        await sql`
-          update callback_deliveries c set status = 'pending', next_attempt_at = v.at, locked_until = null, last_status_code = v.code, last_error = v.error
-          from unnest(
-            ${retries.map((r) => r.d.id)}::text[], ${retries.map((r) => r.d.attempts)}::integer[], ${retries.map((r) => r.at)}::timestamptz[],
-            ${retries.map((r) => r.a.statusCode)}::integer[], ${retries.map((r) => r.lastError)}::text[]) as v (id, attempt, at, code, error)
-          where c.id = v.id and c.status = 'delivering' and c.attempts = v.attempt`.execute(trx);
-      }
-      if (released.length > 0) {
-        // Never sent: back to the queue as it was, the claim's attempt not counted.
-        await sql`
-          update callback_deliveries c set status = 'pending', locked_until = null, next_attempt_at = ${now}, attempts = c.attempts - 1
-          from unnest(${released.map((d) => d.id)}::text[], ${released.map((d) => d.attempts)}::integer[]) as v (id, attempt)
-          where c.id = v.id and c.status = 'delivering' and c.attempts = v.attempt`.execute(trx);
-      }
-      for (const e of exhausted) await this.#recordExhausted(trx, e.d, e.a, e.lastError, now);
-    });
+  #putBack(d: ClaimedDelivery): void {
+    this.#recorder.add({ d, a: null } satisfies Outcome);
+    this.#unholdUrl(d.url);
   }
 
-  /** The schedule is spent: mark the delivery failed and tell the team, in the same transaction. */
-  async #recordExhausted(trx: Kysely<DB>, d: ClaimedDelivery, a: AttemptResult, lastError: string, now: Date): Promise<void> {
-    const updated = await trx
-      .updateTable('callback_deliveries')
-      .set({ status: 'failed', completed_at: now, locked_until: null, last_status_code: a.statusCode, last_error: lastError })
-      .where('id', '=', d.id)
-      .where('status', '=', 'delivering')
-      .where('attempts', '=', d.attempts)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) return;
-    const auditId = await this.audit.record(trx, {
-      bpId: d.bp_id,
-      actor: { type: 'system', id: null, label: 'Paygate' },
-      action: 'callback.failed',
-      target: { type: 'callback_message', id: d.message_id },
-      details: { kind: d.kind, url: d.url, attempts: d.attempts, lastError },
-    });
-    await this.audit.notify(trx, {
-      bpId: d.bp_id,
-      severity: 'critical',
-      title: 'Callback delivery failed',
-      body: `A ${d.kind} callback (${d.message_id}) to ${d.url} failed after ${d.attempts} attempts (${lastError}). Fix the endpoint, then resend it from Deliveries.`,
-      link: '/developers/deliveries',
-      auditId,
-    });
+  #unholdUrl(url: string): void {
+    const n = (this.#heldPerUrl.get(url) ?? 1) - 1;
+    if (n <= 0) this.#heldPerUrl.delete(url);
+    else this.#heldPerUrl.set(url, n);
+    // A URL that was skipped has half its share free again: its other due deliveries can be claimed now.
+    if (n === Math.floor(this.#shares.of(url) / 2)) this.#wake();
   }
-}
-
-async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    if (size < RESPONSE_EXCERPT_BYTES) chunks.push(buffer.subarray(0, RESPONSE_EXCERPT_BYTES - size));
-    size += buffer.length;
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Name the failure so a person reading the delivery log knows where to look. */
-function classify(error: unknown): [ErrorClass, string] {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code ?? (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  if (error instanceof BlockedAddressError || code === 'EBLOCKED') return ['blocked', message];
-  if (
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError ||
-    (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-  )
-    return ['timeout', message];
-  if (code === 'ECONNREFUSED') return ['refused', message];
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return ['dns', message];
-  if (typeof code === 'string' && (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'EPROTO')) return ['tls', message];
-  return ['network', message];
 }
