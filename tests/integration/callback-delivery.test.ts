@@ -379,7 +379,7 @@ describeEachDatabase('durable callback delivery', (kind) => {
       const byBp = new Map(attempts.map((a) => [a.bp_id, a]));
       expect(byBp.get(healthy.bpId)).toMatchObject({ status: 'succeeded', error_class: null });
       expect(byBp.get(broken.bpId)).toMatchObject({ status: 'pending', error_class: 'signing', request_headers: null });
-      expect(byBp.get(broken.bpId)?.error_message).toMatch(/No readable API secret/);
+      expect(byBp.get(broken.bpId)?.error_message).toMatch(/No active API secret could be read/);
     } finally {
       await brokenReceiver.stop();
     }
@@ -401,6 +401,32 @@ describeEachDatabase('durable callback delivery', (kind) => {
     expect(attempt.status_code).toBe(200);
     expect(attempt.response_excerpt).toContain('ok');
     expect(attempt.response_excerpt).not.toContain('\u0000');
+  });
+
+  it('an outcome the database refuses (its delivery was deleted meanwhile) does not keep the others in its batch from being recorded', async () => {
+    const { bp, bpId } = await bpWithReceiver(['pendingDeposit']);
+    for (let i = 0; i < 3; i++)
+      await server.services.sandbox.simulateDeposit(bp, { network: 'SEP', identifier: `refused-${i}`, amount: '1', outcome: 'pending' });
+    const db = server.services.database.db;
+    let deleted: Promise<unknown> | undefined;
+    receiver.respond = (r, index) => {
+      // While the first callback is in flight, its message (and delivery) disappears: recording
+      // its attempt then violates the foreign key.
+      if (index === 0) deleted = db.deleteFrom('callback_messages').where('id', '=', String(r.headers['webhook-id'])).execute();
+      return { status: 200, delayMs: 200 };
+    };
+    expect(await worker().runOnce()).toBe(3);
+    await deleted;
+    const rows = await db
+      .selectFrom('callback_deliveries as d')
+      .leftJoin('callback_attempts as a', 'a.delivery_id', 'd.id')
+      .select(['d.status', 'a.status_code'])
+      .where('d.bp_id', '=', bpId)
+      .execute();
+    expect(rows).toEqual([
+      { status: 'succeeded', status_code: 200 },
+      { status: 'succeeded', status_code: 200 },
+    ]);
   });
 
   it('sends a test callback of a chosen kind, signed and marked as a test', async () => {

@@ -97,7 +97,7 @@ export async function sendAttempt(input: AttemptRequest, transport: AttemptTrans
 class SigningError extends Error {
   override readonly name = 'SigningError';
   constructor() {
-    super('No readable API secret to sign with: the callback was not sent (was the master key changed?)');
+    super('No active API secret could be read to sign with, so the callback was not sent (if the BP has one, the master key may have changed)');
   }
 }
 

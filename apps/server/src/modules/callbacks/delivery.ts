@@ -36,7 +36,7 @@ export interface DeliveryOptions {
   readonly localAddress?: string | undefined;
   /**
    * How long a claim lasts before another worker may take the delivery over. Each claim lasts at
-   * least the BP's timeout plus {@link LEASE_ALLOWANCE_MS}, whatever this says.
+   * least twice the BP's timeout plus {@link LEASE_ALLOWANCE_MS}, whatever this says.
    */
   readonly leaseMs?: number;
   /** Ranges the SSRF guard lets through besides public unicast (e.g. 127.0.0.0/8 in development). */
@@ -45,7 +45,10 @@ export interface DeliveryOptions {
   readonly metrics?: DeliveryMetrics;
 }
 
-/** Every lease outlasts the BP's timeout by this much: time to wait for the secrets, send, and record. */
+/**
+ * Every lease lasts at least twice the BP's timeout plus this much: one request's time to wait
+ * for a slot behind another, one to send, and time to read the secrets and record the outcome.
+ */
 export const LEASE_ALLOWANCE_MS = 10_000;
 /** A delivery is sent only with at least its timeout plus this much of its lease left (else it goes back unsent). */
 const SEND_ALLOWANCE_MS = 5_000;
@@ -82,6 +85,10 @@ export class CallbackDeliveryWorker {
   readonly #sleepers = new Set<() => void>();
   /** A wake-up that came while the loop was not asleep (e.g. mid-claim); the next sleep returns at once. */
   #wakeRequested = false;
+  /** The loop sleeps because the worker holds all it may: recorded outcomes should wake it. */
+  #awaitingRoom = false;
+  /** performance.now() before which a claim that skips URLs at their share is not retried (the last found nothing). */
+  #fruitlessSkipUntil = 0;
   #unlisten: (() => Promise<void>) | undefined;
   /** Deliveries claimed and not yet recorded, with their lease end (ms). */
   readonly #held = new Map<string, number>();
@@ -115,11 +122,20 @@ export class CallbackDeliveryWorker {
       retryScheduleMs: options.retryScheduleMs,
       chunk: RECORD_CHUNK,
       stopping: () => this.#stopping,
-      onWritten: (outcomes) => {
-        for (const { d } of outcomes) this.#held.delete(d.id);
+      onWritten: (outcomes, failed) => {
+        for (const { d } of outcomes) this.#unholdIfSame(d);
+        // Outcomes the database refused for good: this worker keeps them until their lease ends
+        // (then, as after a crash, they are due again) rather than resend them at once.
+        for (const { d } of failed) {
+          const timer = setTimeout(() => this.#unholdIfSame(d), Math.max(0, (d.locked_until?.getTime() ?? 0) - this.clock.now().getTime()));
+          timer.unref();
+        }
         this.options.metrics?.held.set(this.#held.size);
-        // Room freed, and a recorded outcome may have unblocked a transaction's next callback.
-        this.#wake();
+        // Wake the loop only when this write can have made something claimable: room it was
+        // waiting for, a transaction's next callback, or a delivery put back. A wake for nothing
+        // costs a claim that scans past every due delivery of URLs at their share.
+        const unblocks = outcomes.some((o) => o.d.transaction_id !== null || o.a === null);
+        if (unblocks || this.#awaitingRoom) this.#wake();
       },
     });
   }
@@ -159,7 +175,7 @@ export class CallbackDeliveryWorker {
    * many were claimed. For tests and tools that step the worker by hand; `start()` runs the loop.
    */
   async runOnce(): Promise<number> {
-    const claimed = await this.#claim(this.options.batchSize);
+    const { claimed } = await this.#claim(this.options.batchSize);
     if (claimed.length > 0) this.#send(claimed);
     await this.#settle();
     return claimed.length;
@@ -194,24 +210,48 @@ export class CallbackDeliveryWorker {
       const room = this.#maxInFlight - this.#held.size;
       // Wait for a useful amount of room rather than claiming a handful at a time.
       if (room < Math.ceil(batchSize / 2)) {
+        this.#awaitingRoom = true;
         await this.#sleep(pollIntervalMs);
+        this.#awaitingRoom = false;
+        continue;
+      }
+      // A claim that must skip URLs at their share scans past all their due deliveries: after one
+      // found nothing, the next waits for the poll interval (or for those URLs to have room).
+      const quietFor = this.#fruitlessSkipUntil - performance.now();
+      if (quietFor > 0 && this.#someUrlAtShare()) {
+        await this.#sleep(quietFor);
         continue;
       }
       // Wake-ups from here on may concern rows this claim's snapshot cannot see: keep them.
       this.#wakeRequested = false;
       let claimed: ClaimedDelivery[] = [];
+      let more = false;
       try {
-        claimed = await this.#claim(Math.min(room, batchSize));
+        let skipping = false;
+        ({ claimed, more, skipping } = await this.#claim(Math.min(room, batchSize)));
+        this.#fruitlessSkipUntil = skipping && claimed.length === 0 ? performance.now() + pollIntervalMs : 0;
       } catch (error: unknown) {
         this.logger.warn({ err: error }, 'could not claim callback deliveries; retrying');
         if (this.#running) await this.#sleep(pollIntervalMs);
         continue;
       }
       if (claimed.length > 0) this.#send(claimed);
-      // Claim until a claim comes back empty: a short one may only mean the window held URLs at
-      // their share. Then wait for a NOTIFY, a recorded outcome, a freed URL, or the poll.
-      else if (this.#running) await this.#sleep(pollIntervalMs);
+      // Claim again at once while the claim's window was full (the per-URL share may have left
+      // claimable rows behind it). Otherwise wait for a NOTIFY, a recorded outcome that unblocks
+      // something, a URL with room again, or the poll.
+      if (!more && this.#running) await this.#sleep(pollIntervalMs);
     }
+  }
+
+  #atShare(url: string, held: number): boolean {
+    // A URL is skipped until half its share is free: topping it up one delivery at a time would
+    // cost a claim per callback.
+    return held > this.#shares.of(url) / 2;
+  }
+
+  #someUrlAtShare(): boolean {
+    for (const [url, held] of this.#heldPerUrl) if (this.#atShare(url, held)) return true;
+    return false;
   }
 
   /** Wait until nothing is being sent or waiting to be recorded. */
@@ -220,12 +260,10 @@ export class CallbackDeliveryWorker {
     await this.#recorder.idle();
   }
 
-  async #claim(limit: number): Promise<ClaimedDelivery[]> {
+  async #claim(limit: number): Promise<{ claimed: ClaimedDelivery[]; skipping: boolean; more: boolean }> {
     const now = this.clock.now();
     const perUrl = [...this.#heldPerUrl.entries()].map(([url, held]) => ({ url, held, share: this.#shares.of(url) }));
-    // A URL is skipped until half its share is free: topping it up one delivery at a time would
-    // cost a claim per callback.
-    const full = perUrl.filter((u) => u.held > u.share / 2).map((u) => u.url);
+    const full = perUrl.filter((u) => this.#atShare(u.url, u.held)).map((u) => u.url);
     // Deliveries this worker still holds whose lease has ended (their outcome is waiting for the
     // database): this worker must not send them again. Normally none.
     const expired = [...this.#held.entries()].filter(([, end]) => end <= now.getTime()).map(([id]) => id);
@@ -234,7 +272,7 @@ export class CallbackDeliveryWorker {
     // Due; not behind an unfinished earlier callback of the same transaction; not for a URL whose
     // share is taken; then at most the share per URL, counting those this worker already holds.
     // The lease outlasts the BP's timeout by LEASE_ALLOWANCE_MS at least.
-    const rows = await sql<ClaimedDelivery>`
+    const rows = await sql<ClaimedDelivery & { scanned: string }>`
       with due as (
         select d.id, d.url, d.next_attempt_at, d.message_id, d.bp_id from callback_deliveries d
         where d.status in ('pending', 'delivering') and d.next_attempt_at <= ${now} and (d.status = 'pending' or d.locked_until < ${now})
@@ -246,6 +284,8 @@ export class CallbackDeliveryWorker {
         order by d.next_attempt_at
         limit ${limit}
         for update skip locked
+      ), scanned as (
+        select count(*) as n from due
       ), chosen as (
         select r.id, r.message_id, r.bp_id
         from (select due.*, row_number() over (partition by url order by next_attempt_at, id) as n from due) r
@@ -254,7 +294,7 @@ export class CallbackDeliveryWorker {
         where r.n + coalesce(h.held, 0) <= coalesce(h.share, ${this.#shares.initial})
       ), v as (
         select chosen.id, m.payload, coalesce(s.timeout_ms, 5000) as timeout_ms,
-          ${now}::timestamptz + greatest(${this.#leaseMs}::integer, coalesce(s.timeout_ms, 5000) + ${LEASE_ALLOWANCE_MS}::integer) * interval '1 millisecond' as lease
+          ${now}::timestamptz + greatest(${this.#leaseMs}::integer, 2 * coalesce(s.timeout_ms, 5000) + ${LEASE_ALLOWANCE_MS}::integer) * interval '1 millisecond' as lease
         from chosen
         join callback_messages m on m.id = chosen.message_id
         left join callback_settings s on s.bp_id = chosen.bp_id
@@ -262,8 +302,11 @@ export class CallbackDeliveryWorker {
       update callback_deliveries c set status = 'delivering', locked_until = v.lease, next_attempt_at = v.lease, attempts = c.attempts + 1
       from v
       where c.id = v.id
-      returning c.*, v.payload, v.timeout_ms`.execute(this.database.db);
-    return rows.rows;
+      returning c.*, v.payload, v.timeout_ms, (select n from scanned) as scanned`.execute(this.database.db);
+    // The window was full: more may be due behind it — in particular other URLs' deliveries behind
+    // rows the per-URL share left out (their URLs are at their share now; the next claim skips them).
+    const more = rows.rows.some((r) => Number(r.scanned) >= limit);
+    return { claimed: rows.rows, skipping: full.length > 0, more };
   }
 
   /** Send claimed deliveries in the background; each outcome goes to the recorder as it comes. */
@@ -290,17 +333,17 @@ export class CallbackDeliveryWorker {
   async #sendOne(d: ClaimedDelivery): Promise<void> {
     await this.#slots.acquire(d.url);
     try {
-      const leaseLeft = (d.locked_until?.getTime() ?? 0) - this.clock.now().getTime();
-      // Sending with less left could let the lease end mid-request or before the outcome is
-      // recorded — and another worker resend it.
-      if (this.#stopping || leaseLeft < d.timeout_ms + SEND_ALLOWANCE_MS) {
-        this.#recorder.add({ d, a: null });
-        return;
-      }
-      let secrets: readonly string[];
+      let secrets: readonly string[] = [];
+      let readable = !this.#stopping;
       try {
-        secrets = await this.#secrets.get(d.bp_id);
+        if (readable) secrets = await this.#secrets.get(d.bp_id);
       } catch (_error: unknown) {
+        readable = false;
+      }
+      // Checked last, right before sending: with less left the lease could end mid-request or
+      // before the outcome is recorded — and another worker resend it.
+      const leaseLeft = (d.locked_until?.getTime() ?? 0) - this.clock.now().getTime();
+      if (!readable || this.#stopping || leaseLeft < d.timeout_ms + SEND_ALLOWANCE_MS) {
         this.#recorder.add({ d, a: null });
         return;
       }
@@ -322,6 +365,11 @@ export class CallbackDeliveryWorker {
   #putBack(d: ClaimedDelivery): void {
     this.#recorder.add({ d, a: null } satisfies Outcome);
     this.#unholdUrl(d.url);
+  }
+
+  /** Forget a held delivery — unless it has since been claimed again (a newer lease). */
+  #unholdIfSame(d: ClaimedDelivery): void {
+    if (this.#held.get(d.id) === (d.locked_until?.getTime() ?? 0)) this.#held.delete(d.id);
   }
 
   #unholdUrl(url: string): void {

@@ -7,6 +7,17 @@ import type { AuditService } from '../audit/service.js';
 import type { AttemptResult } from './attempt.js';
 import { nextDelayMs } from './retry-schedule.js';
 
+/** Deadlock, serialization failure, lock or statement timeout: worth a few retries as they are. */
+const TRANSIENT_SQLSTATE = new Set(['40P01', '40001', '55P03', '57014']);
+const MAX_TRANSIENT_RETRIES = 5;
+
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_SQLSTATE.has(code);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A delivery as a worker's claim returns it (its lease is `locked_until`). */
 export type ClaimedDelivery = Selectable<CallbackDeliveriesTable> & { payload: unknown; timeout_ms: number };
 
@@ -20,8 +31,8 @@ export interface OutcomeRecorderOptions {
   readonly retryScheduleMs: readonly number[];
   /** Outcomes written per transaction at most. */
   readonly chunk: number;
-  /** Called after each write (or give-up) with the outcomes it covered. */
-  readonly onWritten: (outcomes: readonly Outcome[]) => void;
+  /** Called after each write with the outcomes it recorded, and those the database refused for good. */
+  readonly onWritten: (written: readonly Outcome[], failed: readonly Outcome[]) => void;
   /** True once the worker is stopping: then an unreachable database is waited for only until the leases end. */
   readonly stopping: () => boolean;
 }
@@ -34,9 +45,10 @@ export interface OutcomeRecorderOptions {
  * Every update is fenced by the claim (`attempts` and the lease `locked_until`): if a lease ran
  * out and the delivery was claimed again — or resent by hand — a late outcome changes nothing.
  * While the database is unreachable the recorder keeps the outcomes and retries (100 ms doubling
- * to 2 s) rather than let every sent callback go out again; a statement the database refuses for
- * another reason is split until the one offending outcome is found, which is then recorded
- * without the endpoint's free-form answer.
+ * to 2 s) rather than let every sent callback go out again; transient failures (deadlock, lock
+ * timeout…) are retried a few times; a statement the database refuses for another reason is split
+ * until the one offending outcome is found, which is then recorded without the endpoint's
+ * free-form answer — and if even that fails, reported as failed while the rest are written.
  */
 export class OutcomeRecorder {
   #queue: Outcome[] = [];
@@ -64,16 +76,12 @@ export class OutcomeRecorder {
     try {
       while (this.#queue.length > 0) {
         const chunk = this.#queue.splice(0, this.options.chunk);
-        try {
-          await this.#write(chunk);
-        } catch (error: unknown) {
-          this.logger.error(
-            { err: error, deliveries: chunk.length },
-            'could not record callback attempts; they will be sent again (same webhook-id) when their lease ends',
-          );
-        } finally {
-          this.options.onWritten(chunk);
-        }
+        const failed: Outcome[] = [];
+        await this.#write(chunk, failed);
+        this.options.onWritten(
+          chunk.filter((o) => !failed.includes(o)),
+          failed,
+        );
       }
     } finally {
       // Synchronously after the last emptiness check: an add() from here on starts a new drain.
@@ -81,10 +89,17 @@ export class OutcomeRecorder {
     }
   }
 
-  async #write(outcomes: readonly Outcome[]): Promise<void> {
+  /**
+   * Write `outcomes`, whatever it takes: retry while the database is unreachable or the failure is
+   * transient; split a batch the database refuses until the refused outcome is alone, record that
+   * one without the endpoint's free-form answer, and if even that is refused, report it in
+   * `failed` (its lease will end and it will be sent again, as after a crash).
+   */
+  async #write(outcomes: readonly Outcome[], failed: Outcome[]): Promise<void> {
     const leaseEnd = Math.min(...outcomes.map((o) => o.d.locked_until?.getTime() ?? 0));
     let batch = outcomes;
     let stripped = false;
+    let transientRetries = 0;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
         await this.#writeOnce(batch);
@@ -92,22 +107,36 @@ export class OutcomeRecorder {
       } catch (error: unknown) {
         if (isDatabaseUnavailable(error)) {
           // A late write is harmless (fenced), and until then this worker does not resend them.
-          if (this.options.stopping() && this.clock.now().getTime() >= leaseEnd) throw error;
-          this.logger.warn({ err: error, deliveries: batch.length }, 'database unreachable; retrying to record callback attempts');
-          await new Promise((r) => setTimeout(r, delay));
+          if (!(this.options.stopping() && this.clock.now().getTime() >= leaseEnd)) {
+            this.logger.warn({ err: error, deliveries: batch.length }, 'database unreachable; retrying to record callback attempts');
+            await sleep(delay);
+            continue;
+          }
+        } else if (isTransient(error) && transientRetries < MAX_TRANSIENT_RETRIES) {
+          transientRetries++;
+          await sleep(delay);
           continue;
-        }
-        if (batch.length > 1) {
+        } else if (batch.length > 1) {
           const half = Math.ceil(batch.length / 2);
-          await this.#write(batch.slice(0, half));
-          await this.#write(batch.slice(half));
+          await this.#write(batch.slice(0, half), failed);
+          await this.#write(batch.slice(half), failed);
           return;
+        } else {
+          const [only] = batch;
+          if (only !== undefined && only.a !== null && !stripped) {
+            this.logger.warn({ err: error, delivery: only.d.id }, 'attempt refused by the database; recording it without the response details');
+            batch = [{ d: only.d, a: { ...only.a, responseHeaders: null, excerpt: null, errorMessage: only.a.errorMessage?.slice(0, 200) ?? null } }];
+            stripped = true;
+            continue;
+          }
         }
-        const [only] = batch;
-        if (only === undefined || only.a === null || stripped) throw error;
-        this.logger.warn({ err: error, delivery: only.d.id }, 'attempt refused by the database; recording it without the response details');
-        batch = [{ d: only.d, a: { ...only.a, responseHeaders: null, excerpt: null, errorMessage: only.a.errorMessage?.slice(0, 200) ?? null } }];
-        stripped = true;
+        this.logger.error(
+          { err: error, deliveries: batch.map((o) => o.d.id) },
+          'could not record callback outcomes; they will be sent again (same webhook-id) when their lease ends',
+        );
+        // The original outcomes (not the stripped copy): the caller matches them by identity.
+        failed.push(...outcomes);
+        return;
       }
     }
   }
