@@ -271,7 +271,7 @@ export class CallbackDeliveryWorker {
     // that is due or whose worker died, instead of every delivery in flight ahead of it.
     // Due; not behind an unfinished earlier callback of the same transaction; not for a URL whose
     // share is taken; then at most the share per URL, counting those this worker already holds.
-    // The lease outlasts the BP's timeout by LEASE_ALLOWANCE_MS at least.
+    // The lease lasts at least twice the BP's timeout plus LEASE_ALLOWANCE_MS.
     const rows = await sql<ClaimedDelivery & { scanned: string }>`
       with due as (
         select d.id, d.url, d.next_attempt_at, d.message_id, d.bp_id from callback_deliveries d
