@@ -415,7 +415,9 @@ describeEachDatabase('durable callback delivery', (kind) => {
       if (index === 0) deleted = db.deleteFrom('callback_messages').where('id', '=', String(r.headers['webhook-id'])).execute();
       return { status: 200, delayMs: 200 };
     };
-    expect(await worker().runOnce()).toBe(3);
+    // (Deliveries other tests left due may be claimed in the same batch: only this BP's are checked.)
+    expect(await worker().runOnce()).toBeGreaterThanOrEqual(3);
+    expect(receiver.received).toHaveLength(3);
     await deleted;
     const rows = await db
       .selectFrom('callback_deliveries as d')
