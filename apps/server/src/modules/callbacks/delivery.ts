@@ -229,7 +229,7 @@ export class CallbackDeliveryWorker {
       try {
         let skipping = false;
         ({ claimed, more, skipping } = await this.#claim(Math.min(room, batchSize)));
-        this.#fruitlessSkipUntil = skipping && claimed.length === 0 ? performance.now() + pollIntervalMs : 0;
+        if (skipping) this.#fruitlessSkipUntil = claimed.length === 0 ? performance.now() + pollIntervalMs : 0;
       } catch (error: unknown) {
         this.logger.warn({ err: error }, 'could not claim callback deliveries; retrying');
         if (this.#running) await this.#sleep(pollIntervalMs);

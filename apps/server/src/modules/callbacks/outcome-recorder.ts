@@ -10,6 +10,9 @@ import { nextDelayMs } from './retry-schedule.js';
 /** Deadlock, serialization failure, lock or statement timeout: worth a few retries as they are. */
 const TRANSIENT_SQLSTATE = new Set(['40P01', '40001', '55P03', '57014']);
 const MAX_TRANSIENT_RETRIES = 5;
+/** The writer waits LINGER_MS for more outcomes when fewer than LINGER_BELOW are queued. */
+const LINGER_MS = 5;
+const LINGER_BELOW = 50;
 
 function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -75,6 +78,9 @@ export class OutcomeRecorder {
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
+        // A moment's wait when little is queued: under load it turns many small transactions
+        // into a few larger ones; when idle it delays only the bookkeeping, never a callback.
+        if (this.#queue.length < LINGER_BELOW) await sleep(LINGER_MS);
         const chunk = this.#queue.splice(0, this.options.chunk);
         const failed: Outcome[] = [];
         await this.#write(chunk, failed);
