@@ -1,8 +1,10 @@
 import { verifyCallback } from '@paygate/protocol';
 import { Paygate, PaygateApiError } from '@paygate/sdk';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
 import { CallbackDeliveryWorker, type DeliveryOptions } from '../../apps/server/src/modules/callbacks/delivery.js';
+import { independentAkashicVerify } from '../support/akashic-verifier.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { issueKeyPair } from '../support/keypairs.js';
 import { CallbackReceiver } from '../support/receiver.js';
@@ -69,6 +71,11 @@ describeEachDatabase('durable callback delivery', (kind) => {
       expect(verified.schemes).toEqual(['standard-webhooks', 'signature']);
       expect(verified.payload.amount).toBe('50');
       expect(verified.webhookId).toMatch(/^msg_/);
+      // What was delivered verifies with verifiers that share no code with Paygate.
+      const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, String(v)]));
+      expect(new Webhook(secret).verify(r.body, headers)).toEqual(JSON.parse(r.body));
+      expect(independentAkashicVerify(secret, r.body, headers.signature ?? '')).toBe(true);
+      expect(independentAkashicVerify(secret, `${r.body} `.replace('"50"', '"5000"'), headers.signature ?? '')).toBe(false);
     }
     // The receiver answers before the worker records the attempt: wait for the log to settle.
     const load = () => server.services.database.db.selectFrom('callback_deliveries').selectAll().where('bp_id', '=', bp.bpId).orderBy('sequence').execute();

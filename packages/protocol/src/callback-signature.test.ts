@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
+import { independentAkashicVerify } from '../../../tests/support/akashic-verifier.js';
 import { CallbackVerificationError, signCallback, verifyCallback } from './callback-signature.js';
 
 const docs = readFileSync(new URL('../../../docs/callbacks.md', import.meta.url), 'utf8');
@@ -22,27 +22,6 @@ const PAYLOAD = {
 };
 const ID = 'msg_01kdw3hh8gzq2t1j5a8v6m4c0b';
 const TS = 1767225600;
-
-/**
- * An AkashicPay-style verifier written from the description alone (not Paygate's code): sort keys
- * recursively, stringify compactly, HMAC-SHA256 with the secret string, compare hex.
- */
-function independentAkashicVerify(secret: string, body: string, signature: string): boolean {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  const expected = createHmac('sha256', secret)
-    .update(JSON.stringify(sort(JSON.parse(body))))
-    .digest('hex');
-  return expected === signature;
-}
 
 describe('callback signatures (docs/callbacks.md)', () => {
   it('reproduces the documented test vectors', () => {
