@@ -86,6 +86,16 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('callback delivery across a wor
       const perId = new Map<string, string[]>();
       for (const r of receiver.received) perId.set(String(r.headers['webhook-id']), [...(perId.get(String(r.headers['webhook-id'])) ?? []), r.body]);
       for (const [, bodies] of perId) expect(new Set(bodies).size).toBe(1);
+
+      // A worker serves health and metrics (nothing else), so its delivery counters can be scraped.
+      expect(await (await fetch(`${second.url}/healthz`)).json()).toMatchObject({ status: 'ok', role: 'worker' });
+      expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
+      const metrics = await (await fetch(`${second.url}/metrics`)).text();
+      const successes = Number(/^paygate_callback_attempts_total\{result="success"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+      expect(successes).toBeGreaterThan(0);
+      expect(successes).toBeLessThanOrEqual(COUNT);
+      expect(metrics).toContain('paygate_callback_deliveries{state="due"} 0');
+      expect((await fetch(`${second.url}/api/auth/me`)).status).toBe(404);
     } finally {
       for (const w of workers) await w.stop('SIGKILL');
       await receiver.stop();

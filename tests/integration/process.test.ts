@@ -143,8 +143,14 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('the paygate CLI on PostgreSQL'
         body: JSON.stringify({ email: 'pg@example.com', password: 'correct horse battery' }),
       });
       expect(login.status).toBe(200);
-      // The worker role serves no HTTP.
-      await expect(fetch(`http://127.0.0.1:${processes[1]?.port}/healthz`)).rejects.toThrow();
+      // The worker role serves health and metrics only: no API, no dashboard.
+      const worker = `http://127.0.0.1:${processes[1]?.port}`;
+      expect(await (await fetch(`${worker}/healthz`)).json()).toMatchObject({ status: 'ok', role: 'worker' });
+      expect(await (await fetch(`${worker}/metrics`)).text()).toContain('paygate_callback_worker_held');
+      const notServed = await fetch(`${worker}/api/auth/login`, { method: 'POST' });
+      expect(notServed.status).toBe(404);
+      expect(await notServed.json()).toMatchObject({ code: 'route_not_found', detail: expect.stringContaining('/healthz, /readyz and /metrics only') });
+      expect((await fetch(`${worker}/`)).status).toBe(404);
       expect(processes[1]?.child.exitCode).toBeNull();
 
       const migrate = new PaygateProcess(await freePort(), env, ['migrate']);

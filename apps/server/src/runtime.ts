@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { buildApp } from './http/app.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { buildOpsApp } from './http/ops-app.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { resolveMasterKey } from './lib/master-key.js';
@@ -188,6 +189,10 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   if (config.role === 'all' || config.role === 'api') {
     app = await buildAppFromConfig(services, config, logger);
     services.requestLog?.start();
+    await app.listen({ port: config.port, host: config.host });
+  } else {
+    // A worker serves health and metrics only, on the same PORT setting.
+    app = await buildOpsApp({ logger, database, metrics: services.metrics, version: VERSION, role: config.role });
     await app.listen({ port: config.port, host: config.host });
   }
   const workerRole = config.role === 'all' || config.role === 'worker';

@@ -1,0 +1,45 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Database } from '../db/database.js';
+import { AppError } from '../lib/errors.js';
+import { registerSystemRoutes } from '../modules/system/routes.js';
+import { errorHandler } from './error-handler.js';
+import type { Metrics } from './metrics.js';
+import { sendProblem } from './problem.js';
+
+export interface OpsAppDeps {
+  readonly logger: FastifyBaseLogger;
+  readonly database: Database;
+  readonly metrics: Metrics;
+  readonly version: string;
+  readonly role: string;
+}
+
+/**
+ * What a `--role worker` process serves: `/healthz`, `/readyz` and `/metrics` only (no API, no
+ * dashboard) — so an orchestrator can probe workers and Prometheus can scrape their delivery
+ * counters like any other process.
+ *
+ * @example
+ * const ops = await buildOpsApp({ logger, database, metrics, version: '0.1.0', role: 'worker' });
+ * await ops.listen({ port: 3001, host: '127.0.0.1' });
+ */
+export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.logger, return503OnClosing: true, forceCloseConnections: true });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  registerSystemRoutes(app, { database: deps.database, metrics: deps.metrics, version: deps.version, role: deps.role });
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new AppError(
+        'route_not_found',
+        `No route ${request.method} ${request.url.split('?')[0] ?? '/'} on a ${deps.role} process: it serves /healthz, /readyz and /metrics only.`,
+      ),
+    ),
+  );
+  await app.ready();
+  return app;
+}
