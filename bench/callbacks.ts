@@ -21,6 +21,7 @@ import { openDatabase } from '../apps/server/src/db/database.js';
 import { migrate } from '../apps/server/src/db/migrate.js';
 import { createServices } from '../apps/server/src/runtime.js';
 import { createPostgresDatabase } from '../tests/support/databases.js';
+import { seedDeliveryBacklog } from '../tests/support/outbox.js';
 import { freePort, PaygateProcess } from '../tests/support/process.js';
 import { CallbackReceiver } from '../tests/support/receiver.js';
 import { fmt, percentile } from './support.js';
@@ -72,14 +73,7 @@ async function main(): Promise<void> {
       { ip: '127.0.0.1', userAgent: null, requestId: 'bench' },
     );
     await services.detach();
-    await sql`
-      insert into callback_messages (id, bp_id, kind, transaction_id, sequence, payload)
-      select 'msg_b' || lpad(g::text, 25, '0'), ${bpId}, 'deposit', null, 1, jsonb_build_object('n', g, 'amount', '1')
-      from generate_series(1, ${BACKLOG}) g`.execute(database.db);
-    await sql`
-      insert into callback_deliveries (id, message_id, bp_id, kind, url, transaction_id, sequence, status)
-      select 'dlv_b' || lpad(g::text, 25, '0'), 'msg_b' || lpad(g::text, 25, '0'), ${bpId}, 'deposit', ${`${base}/backlog`}, null, 1, 'pending'
-      from generate_series(1, ${BACKLOG}) g`.execute(database.db);
+    await seedDeliveryBacklog(database.db, { bpId, url: `${base}/backlog`, count: BACKLOG, tag: 'b' });
 
     worker = new PaygateProcess(
       await freePort(),

@@ -5,6 +5,7 @@ import { migrate } from '../../apps/server/src/db/migrate.js';
 import { createServices } from '../../apps/server/src/runtime.js';
 import { createPostgresDatabase } from '../support/databases.js';
 import { TEST_DATABASE_URL } from '../support/environment.js';
+import { seedDeliveryBacklog } from '../support/outbox.js';
 import { freePort, PaygateProcess } from '../support/process.js';
 import { CallbackReceiver } from '../support/receiver.js';
 
@@ -26,17 +27,9 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('callback delivery across a wor
       );
       await services.detach();
       const base = await receiver.start();
-      // The shortest timeout keeps the shortest lease (timeout + 10 s): the restarted worker takes over sooner.
+      // The shortest timeout keeps the shortest lease (2 × timeout + 10 s): the restarted worker takes over sooner.
       await sql`insert into callback_settings (bp_id, timeout_ms) values (${bpId}, 1000)`.execute(database.db);
-      // The outbox as the payments core leaves it: messages and their due deliveries.
-      await sql`
-        insert into callback_messages (id, bp_id, kind, transaction_id, sequence, payload)
-        select 'msg_crash' || lpad(g::text, 21, '0'), ${bpId}, 'deposit', null, 1, jsonb_build_object('n', g, 'amount', '1')
-        from generate_series(1, ${COUNT}) g`.execute(database.db);
-      await sql`
-        insert into callback_deliveries (id, message_id, bp_id, kind, url, transaction_id, sequence, status)
-        select 'dlv_crash' || lpad(g::text, 21, '0'), 'msg_crash' || lpad(g::text, 21, '0'), ${bpId}, 'deposit', ${`${base}/hook`}, null, 1, 'pending'
-        from generate_series(1, ${COUNT}) g`.execute(database.db);
+      await seedDeliveryBacklog(database.db, { bpId, url: `${base}/hook`, count: COUNT, tag: 'crash' });
 
       const env = {
         DATABASE_URL: created.url,

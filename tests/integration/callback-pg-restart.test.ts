@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../apps/server/src/db/database.js';
 import { migrate } from '../../apps/server/src/db/migrate.js';
 import { createServices } from '../../apps/server/src/runtime.js';
 import { TEST_DATABASE_URL } from '../support/environment.js';
+import { seedDeliveryBacklog } from '../support/outbox.js';
 import { POSTGRES_BIN_DIR, PrivatePostgres } from '../support/private-postgres.js';
 import { freePort, PaygateProcess } from '../support/process.js';
 import { CallbackReceiver } from '../support/receiver.js';
@@ -121,15 +121,7 @@ describe.skipIf(SKIP_REASON !== '')(`callback delivery across a PostgreSQL resta
       );
       await services.detach();
       const base = await receiver.start();
-      // The outbox as the payments core leaves it: messages and their due deliveries.
-      await sql`
-        insert into callback_messages (id, bp_id, kind, transaction_id, sequence, payload)
-        select 'msg_pgrst' || lpad(g::text, 21, '0'), ${bpId}, 'deposit', null, 1, jsonb_build_object('n', g, 'amount', '1')
-        from generate_series(1, ${COUNT}) g`.execute(database.db);
-      await sql`
-        insert into callback_deliveries (id, message_id, bp_id, kind, url, transaction_id, sequence, status)
-        select 'dlv_pgrst' || lpad(g::text, 21, '0'), 'msg_pgrst' || lpad(g::text, 21, '0'), ${bpId}, 'deposit', ${`${base}/hook`}, null, 1, 'pending'
-        from generate_series(1, ${COUNT}) g`.execute(database.db);
+      await seedDeliveryBacklog(database.db, { bpId, url: `${base}/hook`, count: COUNT, tag: 'pgrst' });
       // Our own connections would only see the restart as errors; reopen afterwards.
       await database.close();
       database = undefined;
