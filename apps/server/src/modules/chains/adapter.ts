@@ -81,7 +81,7 @@ export class ChainRpcError extends Error {
   constructor(
     readonly network: NetworkSymbol,
     readonly operation: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(`${network} node call ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
