@@ -102,7 +102,7 @@ describe('the paygate CLI on the embedded database', () => {
     } finally {
       await second.stop('SIGKILL');
     }
-  });
+  }, 120_000);
 
   it('refuses an invalid environment with a readable message and exit code 1', async () => {
     const bad = new PaygateProcess(await freePort(), { DATABASE_URL: 'postgres://u@127.0.0.1:1/x' });
