@@ -18,7 +18,6 @@ const PAYLOAD = {
   internalFee: { deposit: '0.25' },
   identifier: 'user-1',
   txHash: 'a1b2',
-  referenceId: null,
 };
 const ID = 'msg_01kdw3hh8gzq2t1j5a8v6m4c0b';
 const TS = 1767225600;

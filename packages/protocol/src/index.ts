@@ -12,7 +12,30 @@ export {
 export { canonicalJson } from './canonical-json.js';
 export { checkContentDigest, contentDigest, type DigestCheck } from './content-digest.js';
 export { KEY_FILE_TYPE, type KeyFile, parseKeyFile, serializeKeyFile } from './key-file.js';
-export type { Balance, DepositAddress, SupportedCurrency, Transaction, TransactionPage } from './payloads.js';
+export type {
+  Balance,
+  CallbackPayload,
+  DepositAddress,
+  SupportedCurrency,
+  Transaction,
+  TransactionCallbackKind,
+  TransactionCallbackPayload,
+  TransactionPage,
+  VerificationCallbackPayload,
+} from './payloads.js';
+export {
+  assertPortableBody,
+  isPortableBody,
+  isPortableText,
+  NonPortableBodyError,
+  PORTABLE_KEY,
+  PORTABLE_MAX_DEPTH,
+  PORTABLE_TEXT,
+  type PortableBodyRule,
+  type PortableBodyViolation,
+  portableBodyViolations,
+  toPortableText,
+} from './portable-body.js';
 export {
   BODY_DIGEST_COMPONENT,
   componentValue,

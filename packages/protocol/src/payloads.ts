@@ -32,6 +32,72 @@ export interface Transaction {
   readonly confirmedAt: string | null;
 }
 
+/** The kinds of callback that report a transaction (each has its own callback URL). */
+export type TransactionCallbackKind = 'deposit' | 'pendingDeposit' | 'failedDeposit' | 'payout' | 'pendingPayout' | 'failedPayout';
+
+/**
+ * The body of a transaction callback: the {@link Transaction} fields under the portable body profile
+ * (docs/callbacks.md) — a field with no value is **absent**, never `null`, and `internalFee` appears
+ * only with a member. Presence rules are listed per field; values are as in the API.
+ */
+export interface TransactionCallbackPayload {
+  /** Which callback this is (also in the `Paygate-Callback-Type` header). */
+  readonly callbackType: TransactionCallbackKind;
+  /** Only on sample callbacks sent from the dashboard (`true`); absent on real ones. */
+  readonly test?: true;
+  readonly id: string;
+  readonly type: 'Deposit' | 'Withdrawal';
+  readonly layer: 'L1' | 'L2';
+  readonly status: 'Pending' | 'Confirmed' | 'Failed';
+  /** Layer 1 deposits: the sender. Absent on payouts and Layer 2 transfers. */
+  readonly fromAddress?: string;
+  readonly toAddress: string;
+  /** Decimal string in the currency's units. */
+  readonly amount: string;
+  readonly coinSymbol: string;
+  /** `USDT` for the token; absent for the network coin. */
+  readonly tokenSymbol?: string;
+  readonly network: string;
+  /** Layer 1 only: the chain transaction. */
+  readonly txHash?: string;
+  /** Layer 2 only: Paygate's internal transfer reference. */
+  readonly l2TxnHash?: string;
+  /** Payouts only: the network fee (`"0"` on Layer 2 and after a failure). */
+  readonly feesPaid?: string;
+  /** Confirmed Layer 1 deposits with a fee: `{ deposit: "<fee>" }`. Absent otherwise. */
+  readonly internalFee?: { readonly deposit: string };
+  /** USD value when the transaction was recorded (decimal string). */
+  readonly usdValue?: string;
+  readonly settled: boolean;
+  /** Deposits: your identifier of the payer. Absent on payouts. */
+  readonly identifier?: string;
+  /** Payouts: your referenceId. Deposits: the deposit address's referenceId, if it has one. */
+  readonly referenceId?: string;
+  /** Deposits that matched an open deposit request. */
+  readonly depositRequestId?: string;
+  readonly confirmations: number;
+  readonly requiredConfirmations: number;
+  /** Failed transactions only (printable ASCII). */
+  readonly failureReason?: string;
+  /** ISO 8601 (UTC, milliseconds). */
+  readonly initiatedAt: string;
+  /** Confirmed transactions only. */
+  readonly confirmedAt?: string;
+}
+
+/** The body of a `verification` callback: Paygate confirms it sent callback `webhookId`. */
+export interface VerificationCallbackPayload {
+  readonly verified: true;
+  readonly webhookId: string;
+  /** The kind of the verified callback (`test` for a sample one, `verification` for a confirmation). */
+  readonly callbackType: TransactionCallbackKind | 'test' | 'verification';
+  /** The transaction the verified callback reported; absent for a sample callback. */
+  readonly transactionId?: string;
+  readonly verifiedAt: string;
+}
+
+export type CallbackPayload = TransactionCallbackPayload | VerificationCallbackPayload;
+
 export interface TransactionPage {
   readonly items: Transaction[];
   readonly page: number;

@@ -8,7 +8,9 @@ import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { BpAccess, RequestOrigin } from '../accounts/service.js';
 import type { AuditService } from '../audit/service.js';
+import { sampleCallbackPayload } from '../payments/sample-callbacks.js';
 import type { ApiSecretsService } from './api-secrets.js';
+import { storedCallbackPayload } from './messages.js';
 
 export interface DeliveryFilters {
   readonly kind?: string | undefined;
@@ -139,8 +141,9 @@ export class DeliveriesService {
 
   /**
    * Send a sample callback of `kind` to its configured URL (enabled or not), so a BP can check its
-   * endpoint and signature verification. The payload carries `"test": true`; it goes through the
-   * normal delivery (log, retries). Audited.
+   * endpoint and signature verification. The payload is a sample transaction in that kind's state,
+   * built like a real one and marked `"test": true`; it goes through the normal delivery (log,
+   * retries). Audited.
    */
   async sendTest(access: BpAccess, kind: CallbackUrlKind, origin: RequestOrigin): Promise<{ messageId: string; deliveryId: string }> {
     const target = await this.db.selectFrom('callback_urls').select('url').where('bp_id', '=', access.bpId).where('kind', '=', kind).executeTakeFirst();
@@ -148,35 +151,13 @@ export class DeliveriesService {
       throw new AppError('callback_url_invalid', `No ${kind} callback URL is set; save one first.`, {
         errors: [{ field: 'body.kind', message: 'No URL for this kind' }],
       });
-    const now = this.clock.now().toISOString();
-    const payout = kind.toLowerCase().includes('payout');
-    const status = kind.startsWith('pending') ? 'Pending' : kind.startsWith('failed') ? 'Failed' : 'Confirmed';
-    const payload = {
-      test: true,
-      callbackType: kind,
-      id: 'tx_test00000000000000000000000',
-      type: payout ? 'Withdrawal' : 'Deposit',
-      layer: 'L1',
-      status,
-      amount: '12.5',
-      coinSymbol: 'TRX-SHASTA',
-      tokenSymbol: 'USDT',
-      network: 'TRX-SHASTA',
-      fromAddress: null,
-      toAddress: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t',
-      txHash: null,
-      l2TxnHash: null,
-      identifier: 'test-user',
-      referenceId: 'test',
-      initiatedAt: now,
-      confirmedAt: status === 'Confirmed' ? now : null,
-    };
+    const payload = sampleCallbackPayload(kind, this.clock.now());
     return this.db.transaction().execute(async (trx) => {
       const messageId = newId('msg');
       const deliveryId = newId('dlv');
       await trx
         .insertInto('callback_messages')
-        .values({ id: messageId, bp_id: access.bpId, kind: 'test', transaction_id: null, sequence: 1, payload: JSON.stringify(payload) })
+        .values({ id: messageId, bp_id: access.bpId, kind: 'test', transaction_id: null, sequence: 1, payload: storedCallbackPayload(payload) })
         .execute();
       await trx
         .insertInto('callback_deliveries')
@@ -237,11 +218,11 @@ export class DeliveriesService {
           kind: 'verification',
           transaction_id: message.transaction_id,
           sequence,
-          payload: JSON.stringify({
+          payload: storedCallbackPayload({
             verified: true,
-            webhookId,
+            webhookId: message.id,
             callbackType: message.kind,
-            transactionId: message.transaction_id,
+            ...(message.transaction_id === null ? {} : { transactionId: message.transaction_id }),
             verifiedAt: this.clock.now().toISOString(),
           }),
         })

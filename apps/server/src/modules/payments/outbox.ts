@@ -1,18 +1,20 @@
+import type { TransactionCallbackKind } from '@paygate/protocol';
 import { type Kysely, sql } from 'kysely';
 import { CHANNELS } from '../../db/channels.js';
 import { notifyInTransaction } from '../../db/database.js';
-import type { CallbackMessagesTable, CallbackUrlKind, DB } from '../../db/schema.js';
+import type { DB } from '../../db/schema.js';
 import { newId } from '../../lib/ids.js';
-import { type TransactionRow, toTransactionView } from './views.js';
-
-export type CallbackKind = CallbackMessagesTable['kind'];
+import { storedCallbackPayload } from '../callbacks/messages.js';
+import { type TransactionRow, toCallbackPayload } from './views.js';
 
 /**
  * Write a callback message for a transaction's new state, in the caller's database transaction —
  * so the change and the work it causes commit together (the callbacks worker delivers it). The
- * payload is the transaction as the API shows it; `sequence` orders a transaction's callbacks.
+ * payload is the transaction as the API shows it, in its portable callback form (views.ts); a
+ * payload outside the profile throws `NonPortableBodyError` and rolls the change back. `sequence`
+ * orders a transaction's callbacks.
  */
-export async function enqueueCallback(trx: Kysely<DB>, kind: CallbackKind, tx: TransactionRow): Promise<string> {
+export async function enqueueCallback(trx: Kysely<DB>, kind: TransactionCallbackKind, tx: TransactionRow): Promise<string> {
   const id = newId('msg');
   const next = await sql<{ n: number }>`select coalesce(max(sequence), 0) + 1 as n from callback_messages where transaction_id = ${tx.id}`.execute(trx);
   await trx
@@ -23,7 +25,7 @@ export async function enqueueCallback(trx: Kysely<DB>, kind: CallbackKind, tx: T
       kind,
       transaction_id: tx.id,
       sequence: Number(next.rows[0]?.n ?? 1),
-      payload: JSON.stringify({ ...toTransactionView(tx), callbackType: kind }),
+      payload: storedCallbackPayload(toCallbackPayload(tx, kind)),
     })
     .execute();
   // The delivery is decided now, in the same transaction: an unset or disabled URL means no
@@ -32,7 +34,7 @@ export async function enqueueCallback(trx: Kysely<DB>, kind: CallbackKind, tx: T
     .selectFrom('callback_urls')
     .select('url')
     .where('bp_id', '=', tx.bp_id)
-    .where('kind', '=', kind as CallbackUrlKind)
+    .where('kind', '=', kind)
     .where('enabled', '=', true)
     .executeTakeFirst();
   if (target) {

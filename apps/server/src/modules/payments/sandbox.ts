@@ -4,8 +4,10 @@ import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { parseAmount } from './amounts.js';
+import { validateAddress } from './chain/index.js';
 import { resolveCurrency } from './currencies.js';
 import type { Bp, PaymentsService } from './service.js';
+import { requirePortableText } from './texts.js';
 import type { TransactionRow } from './views.js';
 
 /** Addresses the simulated chain sends from when the caller gives none (valid, checksummed). */
@@ -47,6 +49,17 @@ export class SandboxChain {
     this.#assertSandbox(bp);
     const currency = resolveCurrency(bp.environment, input.network, input.token ?? null);
     const amount = parseAmount(input.amount, currency.decimals);
+    // The sender is shown in the transaction and its callbacks: it must be a real address of the chain.
+    let fromAddress: string = FAUCET[currency.chain];
+    if (input.fromAddress !== undefined) {
+      const checked = validateAddress(currency.chain, input.fromAddress);
+      if (!checked.ok)
+        throw new AppError('address_invalid', `fromAddress is not a ${currency.network} address.`, {
+          reason: checked.reason,
+          errors: [{ field: 'body.fromAddress', message: checked.reason === 'checksum' ? 'Checksum mismatch' : 'Not an address of this network' }],
+        });
+      fromAddress = checked.address;
+    }
     let toAddress = input.toAddress;
     if (toAddress === undefined) {
       if (input.identifier === undefined)
@@ -71,7 +84,7 @@ export class SandboxChain {
       network: currency.network,
       tokenSymbol: currency.tokenSymbol,
       toAddress,
-      fromAddress: input.fromAddress ?? FAUCET[currency.chain],
+      fromAddress,
       amount,
       txHash: hash,
     });
@@ -95,6 +108,7 @@ export class SandboxChain {
 
   async failPayout(bp: Bp, transactionId: string, reason: string | undefined): Promise<TransactionRow> {
     this.#assertSandbox(bp);
+    if (reason !== undefined) requirePortableText(reason, 'body.reason');
     await this.#owned(bp, transactionId);
     return this.payments.failPayout(transactionId, reason ?? 'Simulated failure (sandbox)');
   }

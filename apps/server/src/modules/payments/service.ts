@@ -15,10 +15,8 @@ import { type BalanceView, lockBalance, post, renderBalance } from './ledger.js'
 import { enqueueCallback } from './outbox.js';
 import type { ExchangeRateProvider } from './rates.js';
 import { usdMicros } from './rates.js';
+import { failureReasonText, IDENTIFIER, REFERENCE } from './texts.js';
 import { type TransactionRow, type TransactionView, toTransactionView } from './views.js';
-
-const IDENTIFIER = /^[A-Za-z0-9._:@-]{1,64}$/;
-const REFERENCE = /^[A-Za-z0-9._:@/-]{1,128}$/;
 
 export interface Bp {
   readonly bpId: string;
@@ -342,14 +340,18 @@ export class PaymentsService {
     return updated;
   }
 
-  /** The chain reports a deposit as failed (reorg, reverted token transfer…). */
+  /** The chain reports a deposit as failed (reorg, reverted token transfer…); `reason` is made portable (texts.ts). */
   async failDeposit(transactionId: string, reason: string): Promise<TransactionRow> {
     return this.db.transaction().execute(async (trx) => {
       const tx = await this.#lockTx(trx, transactionId);
       if (tx.type !== 'Deposit' || tx.status !== 'Pending')
         throw new AppError('transaction_state_invalid', `Transaction ${tx.id} is a ${tx.status} ${tx.type}; only pending deposits can fail.`);
       const now = this.clock.now();
-      await trx.updateTable('transactions').set({ status: 'Failed', failure_reason: reason, updated_at: now }).where('id', '=', tx.id).execute();
+      await trx
+        .updateTable('transactions')
+        .set({ status: 'Failed', failure_reason: failureReasonText(reason), updated_at: now })
+        .where('id', '=', tx.id)
+        .execute();
       const updated = await trx.selectFrom('transactions').selectAll().where('id', '=', tx.id).executeTakeFirstOrThrow();
       if (tx.settled) {
         await post(trx, tx.bp_id, tx.currency, tx.id, 'deposit.failed', { pending: -BigInt(tx.amount) });
@@ -550,7 +552,7 @@ export class PaymentsService {
     });
   }
 
-  /** The payout failed: release the funds back to available. */
+  /** The payout failed: release the funds back to available. `reason` is made portable (texts.ts). */
   async failPayout(transactionId: string, reason: string): Promise<TransactionRow> {
     return this.db.transaction().execute(async (trx) => {
       const tx = await this.#lockTx(trx, transactionId);
@@ -559,7 +561,7 @@ export class PaymentsService {
       const total = BigInt(tx.amount) + BigInt(tx.fees_paid ?? '0');
       await trx
         .updateTable('transactions')
-        .set({ status: 'Failed', failure_reason: reason, fees_paid: '0', updated_at: this.clock.now() })
+        .set({ status: 'Failed', failure_reason: failureReasonText(reason), fees_paid: '0', updated_at: this.clock.now() })
         .where('id', '=', tx.id)
         .execute();
       await post(trx, tx.bp_id, tx.currency, tx.id, 'payout.failed', { reserved: -total, available: total });

@@ -1,4 +1,4 @@
-import type { Transaction } from '@paygate/protocol';
+import type { Transaction, TransactionCallbackKind, TransactionCallbackPayload } from '@paygate/protocol';
 import type { Selectable } from 'kysely';
 import type { TransactionsTable } from '../../db/schema.js';
 import { formatAmount } from './amounts.js';
@@ -43,4 +43,27 @@ export function toTransactionView(row: TransactionRow): TransactionView {
     initiatedAt: row.initiated_at.toISOString(),
     confirmedAt: row.confirmed_at?.toISOString() ?? null,
   };
+}
+
+/**
+ * A transaction as its callbacks carry it: the same fields as {@link toTransactionView}, under the
+ * portable body profile (docs/callbacks.md) — a field without a value is left out rather than sent
+ * as `null`, and `internalFee` appears only when it has a member (as AkashicPay sends it), because
+ * PHP SDKs re-encode `{}` as `[]` and then reject the signature.
+ */
+export function toCallbackPayload(row: TransactionRow, kind: TransactionCallbackKind): TransactionCallbackPayload {
+  const { internalFee, ...view } = toTransactionView(row);
+  return {
+    ...withoutNulls(view),
+    ...(internalFee.deposit !== undefined ? { internalFee: { deposit: internalFee.deposit } } : {}),
+    callbackType: kind,
+  };
+}
+
+type NullableKey<T> = { [K in keyof T]-?: null extends T[K] ? K : never }[keyof T];
+/** `T` with every nullable member optional instead: what {@link withoutNulls} returns. */
+type AbsentIfNull<T> = { [K in Exclude<keyof T, NullableKey<T>>]: T[K] } & { [K in NullableKey<T>]?: Exclude<T[K], null> };
+
+function withoutNulls<T extends object>(value: T): AbsentIfNull<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as AbsentIfNull<T>;
 }

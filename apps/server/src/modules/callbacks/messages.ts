@@ -1,0 +1,13 @@
+import { assertPortableBody, type CallbackPayload } from '@paygate/protocol';
+
+/**
+ * The stored form of a new callback message's payload — the one gate every callback body passes
+ * (transaction callbacks, test callbacks, verifications). A body outside the portable body profile
+ * (docs/callbacks.md) is a bug in whatever built it: `NonPortableBodyError` is thrown inside the
+ * caller's database transaction, so the change that caused the callback rolls back with it rather
+ * than a body going out that AkashicPay SDKs would reject.
+ */
+export function storedCallbackPayload(payload: CallbackPayload): string {
+  assertPortableBody(payload);
+  return JSON.stringify(payload);
+}
