@@ -10,7 +10,7 @@ import type { BpAccess, RequestOrigin } from '../accounts/service.js';
 import type { AuditService } from '../audit/service.js';
 import { sampleCallbackPayload } from '../payments/sample-callbacks.js';
 import type { ApiSecretsService } from './api-secrets.js';
-import { storedCallbackPayload } from './messages.js';
+import { storedCallbackPayload, verificationPayload } from './messages.js';
 
 export interface DeliveryFilters {
   readonly kind?: string | undefined;
@@ -218,13 +218,7 @@ export class DeliveriesService {
           kind: 'verification',
           transaction_id: message.transaction_id,
           sequence,
-          payload: storedCallbackPayload({
-            verified: true,
-            webhookId: message.id,
-            callbackType: message.kind,
-            ...(message.transaction_id === null ? {} : { transactionId: message.transaction_id }),
-            verifiedAt: this.clock.now().toISOString(),
-          }),
+          payload: storedCallbackPayload(verificationPayload(message, this.clock.now())),
         })
         .execute();
       await trx

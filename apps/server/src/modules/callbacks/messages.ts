@@ -1,4 +1,5 @@
-import { assertPortableBody, type CallbackPayload } from '@paygate/protocol';
+import { assertPortableBody, type CallbackPayload, type VerificationCallbackPayload } from '@paygate/protocol';
+import type { CallbackMessagesTable } from '../../db/schema.js';
 
 /**
  * The stored form of a new callback message's payload — the one gate every callback body passes
@@ -10,4 +11,15 @@ import { assertPortableBody, type CallbackPayload } from '@paygate/protocol';
 export function storedCallbackPayload(payload: CallbackPayload): string {
   assertPortableBody(payload);
   return JSON.stringify(payload);
+}
+
+/** The body of the `verification` callback confirming that Paygate sent `message` (no transaction: no `transactionId`). */
+export function verificationPayload(message: Pick<CallbackMessagesTable, 'id' | 'kind' | 'transaction_id'>, verifiedAt: Date): VerificationCallbackPayload {
+  return {
+    verified: true,
+    webhookId: message.id,
+    callbackType: message.kind,
+    ...(message.transaction_id === null ? {} : { transactionId: message.transaction_id }),
+    verifiedAt: verifiedAt.toISOString(),
+  };
 }
