@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { independentAkashicVerify } from '../../../tests/support/akashic-verifier.js';
 import { CallbackVerificationError, signCallback, verifyCallback } from './callback-signature.js';
+import { portableBodyViolations } from './portable-body.js';
 
 const docs = readFileSync(new URL('../../../docs/callbacks.md', import.meta.url), 'utf8');
 const SECRET_1 = 'whsec_c2VjcmV0LWtleS1vbmUtMzItYnl0ZXMtbG9uZy4uLi4=';
@@ -24,6 +25,8 @@ const TS = 1767225600;
 
 describe('callback signatures (docs/callbacks.md)', () => {
   it('reproduces the documented test vectors', () => {
+    // The vector is a body Paygate could send: it keeps to the portable body profile.
+    expect(portableBodyViolations(PAYLOAD)).toEqual([]);
     const one = signCallback({ payload: PAYLOAD, webhookId: ID, timestamp: TS, secrets: [SECRET_1], kind: 'deposit' });
     expect(docs).toContain(one.body);
     expect(docs).toContain(`Signature: ${one.headers.signature}`);
