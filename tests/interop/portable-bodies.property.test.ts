@@ -2,6 +2,8 @@ import { akashicSignature, type CallbackPayload, canonicalJson, isPortableText, 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { storedCallbackPayload } from '../../apps/server/src/modules/callbacks/messages.js';
+import { validateAddress } from '../../apps/server/src/modules/payments/chain/index.js';
+import { sampleCallbackPayload } from '../../apps/server/src/modules/payments/sample-callbacks.js';
 import { FAILURE_REASON_MAX, IDENTIFIER, REFERENCE } from '../../apps/server/src/modules/payments/texts.js';
 import { toCallbackPayload } from '../../apps/server/src/modules/payments/views.js';
 import { callbackPayload, transactionRow } from '../support/callback-arbitraries.js';
@@ -40,8 +42,20 @@ describe('callback producers emit only portable bodies (property)', () => {
         expect(payload.callbackType).toBe(kind);
         if (payload.failureReason !== undefined) expect(payload.failureReason.length).toBeLessThanOrEqual(FAILURE_REASON_MAX);
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
+  });
+
+  it('test callbacks are real-looking samples: valid addresses, the fields of their state, marked as tests', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    for (const kind of ['deposit', 'pendingDeposit', 'failedDeposit', 'payout', 'pendingPayout', 'failedPayout'] as const) {
+      const sample = sampleCallbackPayload(kind, at);
+      expect(sample).toMatchObject({ test: true, callbackType: kind, layer: 'L1', network: 'TRX-SHASTA', tokenSymbol: 'USDT', amount: '12.5' });
+      for (const address of [sample.toAddress, sample.fromAddress].filter((a) => a !== undefined)) expect(validateAddress('tron', address).ok).toBe(true);
+      expect('internalFee' in sample, kind).toBe(kind === 'deposit');
+      expect('failureReason' in sample, kind).toBe(kind.startsWith('failed'));
+      expect('feesPaid' in sample, kind).toBe(kind.toLowerCase().includes('payout'));
+    }
   });
 
   it('every character identifier and referenceId validation lets through is portable', () => {

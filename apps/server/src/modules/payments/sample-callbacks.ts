@@ -1,5 +1,4 @@
 import type { TransactionCallbackKind, TransactionCallbackPayload } from '@paygate/protocol';
-import { formatAmount } from './amounts.js';
 import { currencyByCode } from './currencies.js';
 import { depositFee } from './fees.js';
 import { type TransactionRow, toCallbackPayload } from './views.js';
@@ -30,7 +29,8 @@ export function sampleCallbackPayload(kind: TransactionCallbackKind, now: Date):
     amount: AMOUNT.toString(),
     fee_deposit: !payout && confirmed ? depositFee(AMOUNT, CURRENCY.decimals, '1').toString() : '0',
     fees_paid: payout ? (status === 'Failed' ? '0' : CURRENCY.payoutFee.toString()) : null,
-    usd_value: formatAmount(AMOUNT, CURRENCY.decimals),
+    // As PostgreSQL returns NUMERIC(38, 6): with all six decimals, like a real callback's usdValue.
+    usd_value: '12.500000',
     status,
     settled: true,
     from_address: payout ? null : SAMPLE_ADDRESSES.payer,
