@@ -55,7 +55,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser', () => {
     return page;
   }
 
-  it('signs up an owner, invites a developer who joins, and logs out and in again', { timeout: 60_000 }, async () => {
+  it('signs up an owner, invites a developer who joins, confirms identity for sensitive team changes, and logs out and in again', {
+    timeout: 90_000,
+  }, async () => {
     const errors: string[] = [];
     const stamp = Date.now().toString(36);
     const owner = { name: 'Olivia Owner', email: `owner.${stamp}@example.com` };
@@ -146,6 +148,29 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a real browser', () => {
     const roleSelect = page.getByLabel(`Role for ${invitee.name}`);
     await expect.poll(() => roleSelect.isEnabled(), { timeout: 10_000 }).toBe(true);
     expect(await roleSelect.inputValue()).toBe('viewer');
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    // ── Inviting is sensitive too: a stale session is asked to confirm; cancelling creates nothing ──
+    clock.advance(REAUTH_WINDOW_SECONDS + 1);
+    const adminEmail = `admin.${stamp}@example.com`;
+    await page.getByLabel('Email address').fill(adminEmail);
+    await page.getByLabel('Role', { exact: true }).selectOption('admin');
+    await page.getByRole('button', { name: 'Create invitation link' }).click();
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.getByTestId('invitation-url').count()).toBe(0);
+    expect(await pending.textContent()).toContain('No pending invitations.');
+    await page.getByRole('button', { name: 'Create invitation link' }).click();
+    await confirm.waitFor();
+    await confirm.getByLabel('Password').fill(PASSWORD);
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    const adminInvitationUrl = (await page.getByTestId('invitation-url').textContent())?.trim() ?? '';
+    expect(adminInvitationUrl).toMatch(new RegExp(`^${baseUrl}/invite/[A-Za-z0-9_-]{20,}$`));
+    await pending.getByText(adminEmail).waitFor();
+    expect(await pending.textContent()).toContain('Admin');
     expect(await page.getByRole('alert').count()).toBe(0);
 
     // ── Team changes reach the notifications bell ───────────────────────────

@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Logger } from 'pino';
 import { buildApp } from '../../apps/server/src/http/app.js';
 import type { Clock } from '../../apps/server/src/lib/clock.js';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
+import type { CredentialChecks } from '../../apps/server/src/modules/accounts/credentials.js';
 import { createServices, DEFAULT_DASHBOARD_DIR, type Services } from '../../apps/server/src/runtime.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
@@ -32,6 +34,10 @@ export interface TestServerOptions {
   readonly configure?: (app: FastifyInstance, services: Services) => void;
   /** Reuse an existing database (e.g. a second "instance" on the same PostgreSQL). */
   readonly database?: TestDatabase;
+  /** Observe (count, hold) password and two-factor checks. */
+  readonly credentialChecks?: CredentialChecks;
+  /** The server's logger; silent unless given (e.g. one writing into a test's buffer). */
+  readonly logger?: Logger;
 }
 
 /** The real application over a fresh database of `kind`; logs are silenced. */
@@ -43,9 +49,11 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
     { sessionTtlSeconds: 3600, reauthWindowSeconds: options.reauthWindowSeconds ?? 300, allowHttpCallbacks: options.allowHttpCallbacks ?? false },
     TEST_MASTER_KEY,
     options.clock,
+    undefined,
+    options.credentialChecks === undefined ? {} : { credentialChecks: options.credentialChecks },
   );
   const app = await buildApp({
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     services,
     options: {
       version: 'test',

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { lockEmbeddedDatabase } from './db/data-dir-lock.js';
 import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './lib/logger.js';
+import { StartupError } from './lib/startup-error.js';
 import { startRuntime, VERSION } from './runtime.js';
 
 const USAGE = `paygate ${VERSION}
@@ -32,7 +34,12 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
 
   if (command === 'migrate') {
-    const database = await openDatabase(config.database);
+    // Migrating an embedded database that a running paygate holds would corrupt it.
+    const lock = lockEmbeddedDatabase(config.database);
+    const database = await openDatabase(config.database).catch((error: unknown) => {
+      lock?.release();
+      throw error;
+    });
     try {
       const applied = await migrate(database.db);
       logger.info(
@@ -41,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       );
     } finally {
       await database.close();
+      lock?.release();
     }
     return 0;
   }
@@ -80,7 +88,10 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof StartupError) process.stderr.write(`paygate: ${error.message}\n`);
     else process.stderr.write(`paygate failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    // Exit now: start-up closed what it had opened, and nothing left behind may keep the process
+    // alive (holding a port or the embedded database) after it has failed.
+    process.exit(1);
   },
 );

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { lockEmbeddedDatabase } from './db/data-dir-lock.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { buildApp } from './http/app.js';
@@ -11,6 +12,8 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { resolveMasterKey } from './lib/master-key.js';
 import { SecretBox } from './lib/secret-box.js';
+import { StartupError } from './lib/startup-error.js';
+import { type CredentialChecks, createCredentialChecks } from './modules/accounts/credentials.js';
 import { AccountsService } from './modules/accounts/service.js';
 import { LoginThrottle } from './modules/accounts/throttle.js';
 import { AuditService } from './modules/audit/service.js';
@@ -78,16 +81,26 @@ export async function createServices(
   masterKey: Buffer,
   clock: Clock = systemClock,
   logger: Logger = createLogger('silent'),
+  /** Test seams: observe or replace how credentials are evaluated. */
+  overrides: { readonly credentialChecks?: CredentialChecks } = {},
 ): Promise<Services> {
   const metrics = createMetrics();
   registerCallbackQueueMetrics(metrics.registry, database.db, clock);
   const secrets = new SecretBox(masterKey);
   const audit = new AuditService(database.db);
-  const accounts = new AccountsService(database.db, audit, new LoginThrottle(database.db), secrets, clock, {
-    sessionTtlSeconds: config.sessionTtlSeconds,
-    reauthWindowSeconds: config.reauthWindowSeconds,
-    invitationTtlSeconds: 7 * 24 * 3600,
-  });
+  const accounts = new AccountsService(
+    database.db,
+    audit,
+    new LoginThrottle(database.db),
+    secrets,
+    clock,
+    {
+      sessionTtlSeconds: config.sessionTtlSeconds,
+      reauthWindowSeconds: config.reauthWindowSeconds,
+      invitationTtlSeconds: 7 * 24 * 3600,
+    },
+    overrides.credentialChecks ?? createCredentialChecks(),
+  );
   const credentials = new CredentialCache(database.db);
   const allowlist = new IpAllowlistService(database.db, accounts, audit);
   const unsubscribes = [await credentials.attach(database), await allowlist.attach(database)];
@@ -149,88 +162,115 @@ export function buildAppFromConfig(services: Services, config: Config, logger: L
   });
 }
 
+/** Listen, turning "port taken" into a message the operator can act on. */
+async function listenOn(app: FastifyInstance, config: Config): Promise<void> {
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error: unknown) {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+      throw new StartupError(`port ${config.port} on ${config.host} is already in use (another paygate, or another program); stop it or set PORT`);
+    }
+    throw error;
+  }
+}
+
 /**
  * Open the database, migrate, build services, and start the parts this process's role runs:
- * `api` serves HTTP, `worker` runs background jobs, `all` does both.
+ * `api` serves HTTP, `worker` runs background jobs, `all` does both. If start-up fails half-way,
+ * everything opened so far is closed again (database, listeners, the data directory lock), so the
+ * process can exit at once instead of lingering with the database held.
  */
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  const master = resolveMasterKey(config.masterKey, config.dataDir);
-  if (master.origin === 'generated') {
-    logger.warn(
-      { path: master.path },
-      'generated a new master key for secrets at rest; back it up — without it encrypted secrets cannot be read. Set PAYGATE_MASTER_KEY in production.',
-    );
-  }
-  const database = await openDatabase(config.database);
+  // PostgreSQL is built for many processes; the embedded database belongs to exactly one.
+  const lock = lockEmbeddedDatabase(config.database);
+  const undo: (() => Promise<unknown>)[] = [];
   try {
+    const master = resolveMasterKey(config.masterKey, config.dataDir);
+    if (master.origin === 'generated') {
+      logger.warn(
+        { path: master.path },
+        'generated a new master key for secrets at rest; back it up — without it encrypted secrets cannot be read. Set PAYGATE_MASTER_KEY in production.',
+      );
+    }
+    const database = await openDatabase(config.database);
+    undo.push(() => database.close());
     const applied = await migrate(database.db);
     logger.info(
       { database: database.kind, applied: applied.map((m) => `${m.version}_${m.name}`) },
       applied.length > 0 ? 'database migrated' : 'database schema is current',
     );
+    const services = await createServices(database, config, master.key, systemClock, logger);
+    undo.push(() => services.detach());
+
+    if (config.demoSeed) {
+      const demo = await services.accounts.seedDemo({ ip: '127.0.0.1', userAgent: 'paygate-seed', requestId: 'seed' });
+      if (demo !== null) {
+        const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+        // Printed once, on the database's first start, to the operator's terminal (not the JSON log).
+        process.stdout.write(
+          `\n  Demo account created (development only)\n    open      ${url}\n    e-mail    ${demo.email}\n    password  ${demo.password}\n\n`,
+        );
+      }
+    }
+
+    let app: FastifyInstance;
+    if (config.role === 'all' || config.role === 'api') {
+      app = await buildAppFromConfig(services, config, logger);
+      services.requestLog?.start();
+      undo.push(async () => services.requestLog?.stop());
+    } else {
+      // A worker serves health and metrics only, on the same PORT setting.
+      app = await buildOpsApp({ logger, database, metrics: services.metrics, version: VERSION, role: config.role });
+    }
+    undo.push(() => app.close());
+    await listenOn(app, config);
+
+    const workerRole = config.role === 'all' || config.role === 'worker';
+    const maintenance = workerRole ? startMaintenance(services, logger) : undefined;
+    const usageJobs = workerRole ? startUsageJobs(services, logger) : undefined;
+    undo.push(async () => {
+      await maintenance?.stop();
+      await usageJobs?.stop();
+    });
+    const delivery = workerRole
+      ? new CallbackDeliveryWorker(database, services.apiSecrets, services.audit, systemClock, logger, {
+          retryScheduleMs: config.callbackRetryScheduleMs,
+          batchSize: config.callbackBatchSize,
+          maxInFlight: config.callbackMaxInFlight,
+          metrics: createDeliveryMetrics(services.metrics.registry),
+          requestsPerUrl: config.callbackRequestsPerUrl,
+          pollIntervalMs: 1_000,
+          localAddress: config.callbackSourceIps[0],
+          allowedRanges: config.callbackAllowedRanges,
+          leaseMs: config.callbackLeaseSeconds * 1000,
+        })
+      : undefined;
+    await delivery?.start();
+    const sandboxChain = workerRole && config.sandboxAutoConfirmSeconds > 0 ? startSandboxChain(services, logger, config.sandboxAutoConfirmSeconds) : undefined;
+
+    let closing: Promise<void> | undefined;
+    return {
+      ...services,
+      app,
+      close: () => {
+        closing ??= (async () => {
+          await app.close();
+          // After the last response: write the request log entries still buffered.
+          await services.requestLog?.stop();
+          await maintenance?.stop();
+          await usageJobs?.stop();
+          await sandboxChain?.stop();
+          await delivery?.stop();
+          await services.detach();
+          await database.close();
+          lock?.release();
+        })();
+        return closing;
+      },
+    };
   } catch (error: unknown) {
-    await database.close();
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    lock?.release();
     throw error;
   }
-  const services = await createServices(database, config, master.key, systemClock, logger);
-
-  if (config.demoSeed) {
-    const demo = await services.accounts.seedDemo({ ip: '127.0.0.1', userAgent: 'paygate-seed', requestId: 'seed' });
-    if (demo !== null) {
-      const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-      // Printed once, on the database's first start, to the operator's terminal (not the JSON log).
-      process.stdout.write(
-        `\n  Demo account created (development only)\n    open      ${url}\n    e-mail    ${demo.email}\n    password  ${demo.password}\n\n`,
-      );
-    }
-  }
-
-  let app: FastifyInstance | undefined;
-  if (config.role === 'all' || config.role === 'api') {
-    app = await buildAppFromConfig(services, config, logger);
-    services.requestLog?.start();
-    await app.listen({ port: config.port, host: config.host });
-  } else {
-    // A worker serves health and metrics only, on the same PORT setting.
-    app = await buildOpsApp({ logger, database, metrics: services.metrics, version: VERSION, role: config.role });
-    await app.listen({ port: config.port, host: config.host });
-  }
-  const workerRole = config.role === 'all' || config.role === 'worker';
-  const maintenance = workerRole ? startMaintenance(services, logger) : undefined;
-  const usageJobs = workerRole ? startUsageJobs(services, logger) : undefined;
-  const delivery = workerRole
-    ? new CallbackDeliveryWorker(database, services.apiSecrets, services.audit, systemClock, logger, {
-        retryScheduleMs: config.callbackRetryScheduleMs,
-        batchSize: config.callbackBatchSize,
-        maxInFlight: config.callbackMaxInFlight,
-        metrics: createDeliveryMetrics(services.metrics.registry),
-        requestsPerUrl: config.callbackRequestsPerUrl,
-        pollIntervalMs: 1_000,
-        localAddress: config.callbackSourceIps[0],
-        allowedRanges: config.callbackAllowedRanges,
-        leaseMs: config.callbackLeaseSeconds * 1000,
-      })
-    : undefined;
-  await delivery?.start();
-  const sandboxChain = workerRole && config.sandboxAutoConfirmSeconds > 0 ? startSandboxChain(services, logger, config.sandboxAutoConfirmSeconds) : undefined;
-
-  let closing: Promise<void> | undefined;
-  return {
-    ...services,
-    app,
-    close: () => {
-      closing ??= (async () => {
-        await app?.close();
-        // After the last response: write the request log entries still buffered.
-        await services.requestLog?.stop();
-        await maintenance?.stop();
-        await usageJobs?.stop();
-        await sandboxChain?.stop();
-        await delivery?.stop();
-        await services.detach();
-        await database.close();
-      })();
-      return closing;
-    },
-  };
 }

@@ -29,23 +29,36 @@ const VECTORS = [
     signature: 'sig1=:TwfHi+a/yCsrq1sEpqu+i5rk2XkadMpuY0MIjTiKCnAg7FRPVwccgD8g8ignbbpUb8yGlJm/XsCwKUU/S1jnDA==:',
   },
   {
-    name: 'POST /v1/payouts?dryRun=true',
+    name: 'POST /v1/callbacks/verify',
     request: {
       method: 'POST',
-      url: '/v1/payouts?dryRun=true',
+      url: '/v1/callbacks/verify',
       headers: { 'content-type': 'application/json' },
-      body: '{"amount":"12.5","network":"TRX","referenceId":"order-42","to":"TJRyWwFs9wTFGZg3JbrVriFbNfCug5tDeC"}',
+      body: '{"webhookId":"msg_01kdw3hh8gzq2t1j5a8v6m4c0b"}',
     },
     created: 1767225660,
     nonce: 'bWF6ZS1ub25jZS0wMDAy',
     base: [
       '"@method": POST',
-      '"@path": /v1/payouts',
-      '"@query": ?dryRun=true',
-      '"content-digest": sha-256=:7BPQDF+8F2a2fbhebVB3il9sz/y/pYBAvIpMGzs1fpE=:',
+      '"@path": /v1/callbacks/verify',
+      '"@query": ?',
+      '"content-digest": sha-256=:BUIlc5dSpkTkE6OjwPzIgyVCmFnc1xF2EQdysIy+E4c=:',
       '"@signature-params": ("@method" "@path" "@query" "content-digest");created=1767225660;keyid="kp_01kdw3hh8gzq2t1j5a8v6m4c0b";alg="ed25519";nonce="bWF6ZS1ub25jZS0wMDAy"',
     ].join('\n'),
-    signature: 'sig1=:vRuCXY6ptGlmMSuJX9+F1CXOaH5ME+DnHik12oA5cgV1rH1ZZzN+6u+yUJnaYbxUaDTKkKtJ8RnDcBLZtjOqDw==:',
+    signature: 'sig1=:Wc5dUAUPRNBBrVn52l64bhIF1GoFlrA0blHAHLjMBSf9sNEaHYu9cXcw2kmsJ9LHCUXVzcj6RkM3OAHub0OJAw==:',
+  },
+  {
+    name: 'GET /v1/transactions?from=…%2B01:00&limit=10',
+    request: { method: 'GET', url: '/v1/transactions?from=2026-01-01T00:00:00%2B01:00&limit=10' },
+    created: 1767225720,
+    nonce: 'bWF6ZS1ub25jZS0wMDAz',
+    base: [
+      '"@method": GET',
+      '"@path": /v1/transactions',
+      '"@query": ?from=2026-01-01T00:00:00%2B01:00&limit=10',
+      '"@signature-params": ("@method" "@path" "@query");created=1767225720;keyid="kp_01kdw3hh8gzq2t1j5a8v6m4c0b";alg="ed25519";nonce="bWF6ZS1ub25jZS0wMDAz"',
+    ].join('\n'),
+    signature: 'sig1=:mQdPlTc+Gj9eqUHp5ChGAV1ylPhBnEArawl/3UQd/JwFVVsgSOaXG6k/5lZqB7/U1Vh2uSEKjvSO6jq+ADD9AA==:',
   },
 ];
 

@@ -1,5 +1,6 @@
 import { PageHeader } from '../../ui/page-header';
 import { useCurrentSession } from '../auth/current-session';
+import { ChangePasswordForm } from './change-password-form';
 import { TotpDisable } from './totp-disable';
 import { TotpEnrolment } from './totp-enrolment';
 
@@ -22,6 +23,12 @@ export function AccountSecurityPage() {
             <dd>{user.email}</dd>
           </div>
         </dl>
+      </section>
+      <section className="panel" aria-labelledby="password-title">
+        <div className="panel-header">
+          <h2 id="password-title">Password</h2>
+        </div>
+        <ChangePasswordForm />
       </section>
       <section className="panel" aria-labelledby="totp-title">
         <div className="panel-header">

@@ -4,6 +4,7 @@ import { fieldError } from '../../app/api-error';
 import { CopyButton } from '../../ui/copy-button';
 import { ProblemAlert } from '../../ui/problem-alert';
 import { TextField } from '../../ui/text-field';
+import { useReauth } from '../auth/reauth/reauth-context';
 import { SESSION_KEY } from '../auth/session-query';
 import { type TotpSetup, totpApi } from './totp-api';
 
@@ -12,9 +13,11 @@ export function TotpEnrolment() {
   const client = useQueryClient();
   const [setup, setSetup] = useState<TotpSetup | null>(null);
   const [code, setCode] = useState('');
-  const begin = useMutation({ mutationFn: totpApi.setup, onSuccess: setSetup });
+  const withReauth = useReauth();
+  // Both steps need a recent identity check, so a forgotten session cannot enrol its own device.
+  const begin = useMutation({ mutationFn: () => withReauth(totpApi.setup), onSuccess: setSetup });
   const enable = useMutation({
-    mutationFn: () => totpApi.enable(code.trim()),
+    mutationFn: () => withReauth(() => totpApi.enable(code.trim())),
     onSuccess: async () => {
       setSetup(null);
       await client.invalidateQueries({ queryKey: SESSION_KEY });
@@ -66,7 +69,7 @@ export function TotpEnrolment() {
               autoComplete="one-time-code"
               pattern="[0-9]{6}"
               maxLength={6}
-              hint="Enter the code your app shows now to finish."
+              hint="Enter the code your app shows now to finish. Turning two-factor on signs you out everywhere else."
               value={code}
               onChange={setCode}
               error={fieldError(enable.error, 'code')}

@@ -5,6 +5,7 @@ import { ProblemAlert } from '../../ui/problem-alert';
 import { SelectField } from '../../ui/select-field';
 import { TextField } from '../../ui/text-field';
 import { useActiveBp } from '../auth/current-session';
+import { useReauth } from '../auth/reauth/reauth-context';
 import { INVITABLE_ROLES, ROLE_LABELS } from '../auth/roles';
 import type { Role } from '../auth/session-types';
 import { InvitationLink } from './invitation-link';
@@ -22,8 +23,10 @@ export function InviteForm() {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('developer');
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
+  const withReauth = useReauth();
   const invite = useMutation({
-    mutationFn: () => teamApi.invite(bp.bpId, email.trim(), role),
+    // Inviting is sensitive: once the log-in is no longer recent the server asks to confirm identity.
+    mutationFn: () => withReauth(() => teamApi.invite(bp.bpId, email.trim(), role)),
     onSuccess: async (result) => {
       setCreated(result);
       setEmail('');

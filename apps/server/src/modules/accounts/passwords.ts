@@ -25,14 +25,3 @@ export async function verifyPassword(phc: string, password: string): Promise<boo
     throw error;
   }
 }
-
-let dummyHash: Promise<string> | undefined;
-
-/**
- * Spend the same time as a real verification when the account does not exist, so response
- * time does not reveal which e-mail addresses have accounts.
- */
-export async function burnVerification(password: string): Promise<void> {
-  dummyHash ??= hashPassword('paygate-timing-equaliser');
-  await verifyPassword(await dummyHash, password);
-}

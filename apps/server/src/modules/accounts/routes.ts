@@ -98,15 +98,24 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
 
   app.post('/api/me/totp/setup', {
     onRequest: sessionGuard,
-    schema: { tags, summary: 'Start two-factor enrolment: returns the secret and otpauth URI', response: { 200: s.totpSetupResponse, ...errors } },
-    handler: async (request) => accounts.beginTotpSetup(sessionOf(request)),
+    schema: {
+      tags,
+      summary: 'Start two-factor enrolment: returns the secret and otpauth URI (needs re-authentication)',
+      response: { 200: s.totpSetupResponse, ...errors },
+    },
+    handler: async (request) => accounts.twoFactor.beginSetup(sessionOf(request)),
   });
 
   app.post('/api/me/totp/enable', {
     onRequest: sessionGuard,
-    schema: { tags, summary: 'Finish enrolment with a current code', body: s.totpEnableBody, response: { 204: z.null(), ...errors } },
+    schema: {
+      tags,
+      summary: 'Finish enrolment with a current code (needs re-authentication); ends your other sessions',
+      body: s.totpEnableBody,
+      response: { 204: z.null(), ...errors },
+    },
     handler: async (request, reply) => {
-      await accounts.enableTotp(sessionOf(request), request.body.code, originOf(request));
+      await accounts.twoFactor.enable(sessionOf(request), request.body.code, originOf(request));
       return reply.code(204).send(null);
     },
   });
@@ -115,7 +124,21 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     onRequest: sessionGuard,
     schema: { tags, summary: 'Turn two-factor off (needs recent re-authentication)', response: { 204: z.null(), ...errors } },
     handler: async (request, reply) => {
-      await accounts.disableTotp(sessionOf(request), originOf(request));
+      await accounts.twoFactor.disable(sessionOf(request), originOf(request));
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.post('/api/me/password', {
+    onRequest: sessionGuard,
+    schema: {
+      tags,
+      summary: 'Change your password (needs re-authentication); ends your other sessions',
+      body: s.changePasswordBody,
+      response: { 204: z.null(), ...errors },
+    },
+    handler: async (request, reply) => {
+      await accounts.changePassword(sessionOf(request), request.body.newPassword, originOf(request));
       return reply.code(204).send(null);
     },
   });
@@ -128,7 +151,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     schema: { tags: teamTags, summary: 'A Business Partner you belong to', params: s.bpParams, response: { 200: s.bpSchema, ...errors } },
     handler: async (request) => {
       const access = accounts.authorize(sessionOf(request), request.params.bpId, 'bp:read');
-      const bp = await accounts.getBp(access.bpId);
+      const bp = await accounts.team.getBp(access.bpId);
       return { ...bp, createdAt: bp.createdAt.toISOString(), role: access.role };
     },
   });
@@ -144,8 +167,8 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     },
     handler: async (request) => {
       const access = accounts.authorize(sessionOf(request), request.params.bpId, 'bp:update');
-      await accounts.renameBp(access, request.body.name, originOf(request));
-      const bp = await accounts.getBp(access.bpId);
+      await accounts.team.renameBp(access, request.body.name, originOf(request));
+      const bp = await accounts.team.getBp(access.bpId);
       return { ...bp, createdAt: bp.createdAt.toISOString(), role: access.role };
     },
   });
@@ -155,7 +178,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     schema: { tags: teamTags, summary: 'Team members', params: s.bpParams, response: { 200: z.object({ items: z.array(s.memberSchema) }), ...errors } },
     handler: async (request) => {
       const access = accounts.authorize(sessionOf(request), request.params.bpId, 'team:read');
-      const members = await accounts.listMembers(access.bpId);
+      const members = await accounts.team.listMembers(access.bpId);
       return { items: members.map((m) => ({ ...m, joinedAt: m.joinedAt.toISOString() })) };
     },
   });
@@ -172,7 +195,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     handler: async (request) => {
       const session = sessionOf(request);
       const access = accounts.authorize(session, request.params.bpId, 'team:manage');
-      const member = await accounts.changeRole(session, access, request.params.userId, request.body.role, originOf(request));
+      const member = await accounts.team.changeRole(session, access, request.params.userId, request.body.role, originOf(request));
       return { ...member, joinedAt: member.joinedAt.toISOString() };
     },
   });
@@ -181,7 +204,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     onRequest: sessionGuard,
     schema: { tags: teamTags, summary: 'Remove a member, or leave (needs re-authentication)', params: s.memberParams, response: { 204: z.null(), ...errors } },
     handler: async (request, reply) => {
-      await accounts.removeMember(sessionOf(request), request.params.bpId, request.params.userId, originOf(request));
+      await accounts.team.removeMember(sessionOf(request), request.params.bpId, request.params.userId, originOf(request));
       return reply.code(204).send(null);
     },
   });
@@ -196,7 +219,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     },
     handler: async (request) => {
       const access = accounts.authorize(sessionOf(request), request.params.bpId, 'team:read');
-      const items = await accounts.listInvitations(access.bpId);
+      const items = await accounts.team.listInvitations(access.bpId);
       return { items: items.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), expiresAt: i.expiresAt.toISOString() })) };
     },
   });
@@ -205,14 +228,15 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     onRequest: sessionGuard,
     schema: {
       tags: teamTags,
-      summary: 'Invite a team member (admin); returns the invitation link once',
+      summary: 'Invite a team member (admin; needs re-authentication); returns the invitation link once',
       params: s.bpParams,
       body: s.inviteBody,
       response: { 201: s.inviteResponse, ...errors },
     },
     handler: async (request, reply) => {
-      const access = accounts.authorize(sessionOf(request), request.params.bpId, 'team:manage');
-      const { invitation, token } = await accounts.invite(access, request.body, originOf(request));
+      const session = sessionOf(request);
+      const access = accounts.authorize(session, request.params.bpId, 'team:manage');
+      const { invitation, token } = await accounts.team.invite(session, access, request.body, originOf(request));
       const base = deps.publicUrl ?? `${request.protocol}://${request.host}`;
       return reply.code(201).send({
         invitation: { ...invitation, createdAt: invitation.createdAt.toISOString(), expiresAt: invitation.expiresAt.toISOString() },
@@ -226,7 +250,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
     schema: { tags: teamTags, summary: 'Revoke a pending invitation (admin)', params: s.invitationParams, response: { 204: z.null(), ...errors } },
     handler: async (request, reply) => {
       const access = accounts.authorize(sessionOf(request), request.params.bpId, 'team:manage');
-      await accounts.revokeInvitation(access, request.params.invitationId, originOf(request));
+      await accounts.team.revokeInvitation(access, request.params.invitationId, originOf(request));
       return reply.code(204).send(null);
     },
   });
@@ -239,7 +263,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
       response: { 200: s.invitationPreview, ...errors, 410: problemSchema },
     },
     handler: async (request) => {
-      const preview = await accounts.previewInvitation(request.params.token);
+      const preview = await accounts.team.previewInvitation(request.params.token);
       return { ...preview, expiresAt: preview.expiresAt.toISOString() };
     },
   });
@@ -253,7 +277,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
       response: { 200: s.sessionSchema, ...errors, 410: problemSchema },
     },
     handler: async (request) => {
-      await accounts.acceptInvitation(sessionOf(request), request.params.token, originOf(request));
+      await accounts.team.acceptInvitation(sessionOf(request), request.params.token, originOf(request));
       const refreshed = await accounts.resolveSession(request.cookies[SESSION_COOKIE]);
       if (refreshed === null) throw new Error('Session vanished while accepting an invitation');
       return renderSession(refreshed);

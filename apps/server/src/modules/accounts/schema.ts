@@ -45,6 +45,7 @@ export const switchBpBody = z.strictObject({ bpId: bpIdParam });
 export const totpSetupResponse = z.object({ secret: z.string(), otpauthUri: z.string() });
 export const totpEnableBody = z.strictObject({ code: totpCode });
 export const reauthResponse = z.object({ reauthUntil: timestamp });
+export const changePasswordBody = z.strictObject({ newPassword: password });
 
 export const bpParams = z.strictObject({ bpId: bpIdParam });
 export const memberParams = z.strictObject({ bpId: bpIdParam, userId: userIdParam });

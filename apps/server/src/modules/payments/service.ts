@@ -119,12 +119,12 @@ export class PaymentsService {
   ): Promise<DepositAddressView> {
     const currency = resolveCurrency(bp.environment, input.network, null);
     if (!IDENTIFIER.test(input.identifier)) {
-      throw new AppError('identifier_invalid', 'identifier may use letters, digits and . _ : @ - (1–64 characters), e.g. your user id.', {
+      throw new AppError('identifier_invalid', 'identifier may use ASCII letters, digits and . _ : @ - (1–64 characters), e.g. your user id.', {
         errors: [{ field: 'body.identifier', message: 'Not allowed characters or length' }],
       });
     }
     if (input.referenceId !== undefined && !REFERENCE.test(input.referenceId)) {
-      throw new AppError('identifier_invalid', 'referenceId may use letters, digits and . _ : @ / - (1–128 characters).', {
+      throw new AppError('identifier_invalid', 'referenceId may use ASCII letters, digits and . _ : @ / - (1–128 characters).', {
         errors: [{ field: 'body.referenceId', message: 'Not allowed characters or length' }],
       });
     }
@@ -374,7 +374,7 @@ export class PaymentsService {
     input: { referenceId: string; to: string; amount: string; network: string; token?: string | null | undefined },
   ): Promise<{ transaction: TransactionRow; replayed: boolean }> {
     if (!REFERENCE.test(input.referenceId)) {
-      throw new AppError('identifier_invalid', 'referenceId may use letters, digits and . _ : @ / - (1–128 characters).', {
+      throw new AppError('identifier_invalid', 'referenceId may use ASCII letters, digits and . _ : @ / - (1–128 characters).', {
         errors: [{ field: 'body.referenceId', message: 'Not allowed characters or length' }],
       });
     }
