@@ -5,6 +5,7 @@ import { buildApp } from '../../apps/server/src/http/app.js';
 import type { Clock } from '../../apps/server/src/lib/clock.js';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
 import type { CredentialChecks } from '../../apps/server/src/modules/accounts/credentials.js';
+import type { PayoutConfig } from '../../apps/server/src/payout-config.js';
 import { createServices, DEFAULT_DASHBOARD_DIR, type Services } from '../../apps/server/src/runtime.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
@@ -32,6 +33,8 @@ export interface TestServerOptions {
   readonly allowHttpCallbacks?: boolean;
   /** Add test-only routes before the app is sealed. */
   readonly configure?: (app: FastifyInstance, services: Services) => void;
+  /** Chain payout settings (which networks a node backs); without them every network is simulated. */
+  readonly payouts?: PayoutConfig;
   /** Reuse an existing database (e.g. a second "instance" on the same PostgreSQL). */
   readonly database?: TestDatabase;
   /** Observe (count, hold) password and two-factor checks. */
@@ -46,7 +49,12 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
   const ownsDatabase = options.database === undefined;
   const services = await createServices(
     testDb.database,
-    { sessionTtlSeconds: 3600, reauthWindowSeconds: options.reauthWindowSeconds ?? 300, allowHttpCallbacks: options.allowHttpCallbacks ?? false },
+    {
+      sessionTtlSeconds: 3600,
+      reauthWindowSeconds: options.reauthWindowSeconds ?? 300,
+      allowHttpCallbacks: options.allowHttpCallbacks ?? false,
+      ...(options.payouts !== undefined ? { payouts: options.payouts } : {}),
+    },
     TEST_MASTER_KEY,
     options.clock,
     undefined,

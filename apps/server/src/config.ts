@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './modules/callbacks/retry-schedule.js';
+import { type PayoutConfig, payoutEnvironmentShape, resolvePayoutConfig } from './payout-config.js';
 
 /**
  * The whole of Paygate's configuration, read from the environment exactly once
@@ -63,6 +64,7 @@ export const environmentSchema = z.object({
   PAYGATE_CALLBACK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
   PAYGATE_CALLBACK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...payoutEnvironmentShape,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -114,6 +116,8 @@ export interface Config {
   readonly callbackAllowedRanges: readonly string[];
   /** A worker's claim on a delivery lasts this long; after a crash another worker resends then. */
   readonly callbackLeaseSeconds: number;
+  /** Chain payouts: hot wallets, fee caps, replacement, failpoints (payout-config.ts). */
+  readonly payouts: PayoutConfig;
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -157,15 +161,17 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       `PAYGATE_CALLBACK_MAX_IN_FLIGHT: must be at least PAYGATE_CALLBACK_BATCH_SIZE (${env.PAYGATE_CALLBACK_BATCH_SIZE}); a worker holds every delivery it claims`,
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
   const embedded = env.DATABASE_URL === undefined;
+  const mode = env.PAYGATE_ENV ?? (embedded ? 'development' : 'production');
+  const payouts = resolvePayoutConfig(env, mode, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   if (!embedded && env.PAYGATE_MASTER_KEY === undefined) {
     throw new ConfigError([
       'PAYGATE_MASTER_KEY: required when DATABASE_URL is set (every process must share the same key; generate one with: openssl rand -base64 32)',
     ]);
   }
-  const mode = env.PAYGATE_ENV ?? (embedded ? 'development' : 'production');
   return {
+    payouts,
     port: env.PORT,
     host: env.HOST,
     database:

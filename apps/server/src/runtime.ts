@@ -9,6 +9,7 @@ import { buildApp } from './http/app.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { buildOpsApp } from './http/ops-app.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { killingFailpoints } from './lib/failpoints.js';
 import { createLogger } from './lib/logger.js';
 import { resolveMasterKey } from './lib/master-key.js';
 import { SecretBox } from './lib/secret-box.js';
@@ -22,11 +23,15 @@ import { DeliveriesService } from './modules/callbacks/deliveries.js';
 import { CallbackDeliveryWorker } from './modules/callbacks/delivery.js';
 import { createDeliveryMetrics, registerCallbackQueueMetrics } from './modules/callbacks/metrics.js';
 import { CallbackSettingsService } from './modules/callbacks/settings.js';
+import { registerPayoutMetrics } from './modules/chains/payouts/metrics.js';
+import { PayoutStore } from './modules/chains/payouts/store.js';
+import { startPayoutWorkers } from './modules/chains/payouts/worker.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
 import { NonceStore } from './modules/keypairs/nonce-store.js';
 import { KeyPairsService } from './modules/keypairs/service.js';
 import { ChainKeyStore } from './modules/payments/chain-keys.js';
+import { payoutRoutingFrom, simulatedPayouts } from './modules/payments/payout-transitions.js';
 import { FixedRateTable, parseRateTable } from './modules/payments/rates.js';
 import { SandboxChain } from './modules/payments/sandbox.js';
 import { PaymentsService } from './modules/payments/service.js';
@@ -62,6 +67,8 @@ export interface Services {
   readonly deliveries: DeliveriesService;
   readonly sandbox: SandboxChain;
   readonly chainKeys: ChainKeyStore;
+  /** Hot wallet balance gauges, set by the payout worker. */
+  readonly hotWalletBalances: ReturnType<typeof registerPayoutMetrics>;
   /** Undefined when the request log is switched off (PAYGATE_REQUEST_LOG=false). */
   readonly requestLog: RequestLogWriter | undefined;
   /** Stop listening for change notifications. */
@@ -69,7 +76,7 @@ export interface Services {
 }
 
 export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'> &
-  Partial<Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs' | 'allowHttpCallbacks'>>;
+  Partial<Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs' | 'allowHttpCallbacks' | 'payouts'>>;
 
 /**
  * Wire services over an open database and subscribe caches to change notifications.
@@ -109,7 +116,15 @@ export async function createServices(
   await apiSecrets.ensureAll();
   const chainKeys = new ChainKeyStore(database.db);
   await chainKeys.ensure(config.chainXpubs ?? {});
-  const payments = new PaymentsService(database.db, chainKeys, new FixedRateTable(parseRateTable(config.sandboxRates)), clock, audit);
+  const payments = new PaymentsService(
+    database.db,
+    chainKeys,
+    new FixedRateTable(parseRateTable(config.sandboxRates)),
+    clock,
+    audit,
+    config.payouts === undefined ? simulatedPayouts : payoutRoutingFrom(config.payouts),
+  );
+  const hotWalletBalances = registerPayoutMetrics(metrics.registry, new PayoutStore(database.db), clock);
   return {
     database,
     clock,
@@ -128,6 +143,7 @@ export async function createServices(
     callbackSettings: new CallbackSettingsService(database.db, accounts, audit, config.allowHttpCallbacks ?? false),
     sandbox: new SandboxChain(database.db, payments, clock),
     chainKeys,
+    hotWalletBalances,
     requestLogQueries: new RequestLogQueries(database.db),
     rollup: new UsageRollup(database.db, config.usageRetention ?? DEFAULT_RETENTION),
     requestLog: config.requestLog === false ? undefined : new RequestLogWriter(database.relaxedDb, logger, metrics.registry),
@@ -246,6 +262,25 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         })
       : undefined;
     await delivery?.start();
+    undo.push(async () => {
+      await delivery?.stop();
+    });
+    const payoutWorkers = workerRole
+      ? await startPayoutWorkers(
+          {
+            database,
+            audit: services.audit,
+            clock: systemClock,
+            logger,
+            failpoints: killingFailpoints(config.payouts.failpoints),
+            balances: services.hotWalletBalances,
+          },
+          config.payouts,
+        )
+      : undefined;
+    undo.push(async () => {
+      await payoutWorkers?.stop();
+    });
     const sandboxChain = workerRole && config.sandboxAutoConfirmSeconds > 0 ? startSandboxChain(services, logger, config.sandboxAutoConfirmSeconds) : undefined;
 
     let closing: Promise<void> | undefined;
@@ -260,6 +295,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
           await maintenance?.stop();
           await usageJobs?.stop();
           await sandboxChain?.stop();
+          await payoutWorkers?.stop();
           await delivery?.stop();
           await services.detach();
           await database.close();

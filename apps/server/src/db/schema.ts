@@ -335,6 +335,43 @@ export interface CallbackAttemptsTable {
 }
 
 /** The typed shape of Paygate's database, shared by the pg and PGlite drivers. */
+export interface HotWalletsTable {
+  network: string;
+  address: string;
+  next_nonce: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type PayoutState = 'queued' | 'waiting_funds' | 'sent' | 'confirmed' | 'failed';
+
+export interface PayoutsTable {
+  transaction_id: string;
+  network: string;
+  state: PayoutState;
+  reserved_fee: Numeric;
+  nonce: Int8 | null;
+  network_fee_paid: Numeric | null;
+  funds_notified_at: Timestamp | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PayoutAttemptsTable {
+  id: string;
+  transaction_id: string;
+  network: string;
+  hash: string;
+  raw: string;
+  nonce: Int8 | null;
+  max_fee: Numeric;
+  expires_at: Timestamp | null;
+  state: 'signed' | 'broadcast' | 'mined' | 'reverted' | 'superseded';
+  block_number: Int8 | null;
+  created_at: CreatedAt;
+  broadcast_at: Timestamp | null;
+}
+
 export interface DB {
   bps: BpsTable;
   users: UsersTable;
@@ -370,6 +407,9 @@ export interface DB {
   callback_urls: CallbackUrlsTable;
   callback_deliveries: CallbackDeliveriesTable;
   callback_attempts: CallbackAttemptsTable;
+  hot_wallets: HotWalletsTable;
+  payouts: PayoutsTable;
+  payout_attempts: PayoutAttemptsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -58,6 +58,8 @@ export const ERROR_CATALOGUE = {
   callback_mismatch: { status: 422, title: 'The callback you hold differs from the one Paygate sent' },
   internal_error: { status: 500, title: 'Something went wrong on our side' },
   database_unavailable: { status: 503, title: 'The database is unavailable; retry shortly' },
+  network_unavailable: { status: 503, title: 'No node is configured for this network' },
+  network_not_simulated: { status: 409, title: 'This network is a real chain, not the simulator' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -100,9 +100,17 @@ export class SandboxChain {
     return this.payments.addConfirmations(transactionId, count);
   }
 
+  /** A payout the chain pipeline sends (a node backs its network) is decided by the chain, not here. */
+  async #assertSimulated(transactionId: string): Promise<void> {
+    const chain = await this.db.selectFrom('payouts').select('network').where('transaction_id', '=', transactionId).executeTakeFirst();
+    if (chain)
+      throw new AppError('network_not_simulated', `Payout ${transactionId} is sent on the real ${chain.network} chain; its outcome cannot be simulated.`);
+  }
+
   async confirmPayout(bp: Bp, transactionId: string): Promise<TransactionRow> {
     this.#assertSandbox(bp);
     await this.#owned(bp, transactionId);
+    await this.#assertSimulated(transactionId);
     return this.payments.confirmPayout(transactionId);
   }
 
@@ -110,6 +118,7 @@ export class SandboxChain {
     this.#assertSandbox(bp);
     if (reason !== undefined) requirePortableText(reason, 'body.reason');
     await this.#owned(bp, transactionId);
+    await this.#assertSimulated(transactionId);
     return this.payments.failPayout(transactionId, reason ?? 'Simulated failure (sandbox)');
   }
 
@@ -126,6 +135,8 @@ export class SandboxChain {
       .where('t.status', '=', 'Pending')
       .where('b.environment', '=', 'sandbox')
       .where('t.initiated_at', '<', cutoff)
+      // Payouts sent on a real chain (sandbox BPs on a node-backed Sepolia) are not simulated.
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payouts as p').select('p.transaction_id').whereRef('p.transaction_id', '=', 't.id'))))
       .limit(200)
       .execute();
     let advanced = 0;

@@ -13,6 +13,7 @@ import { type Currency, currenciesFor, currencyByCode, type Environment, resolve
 import { depositFee, isSettledDeposit } from './fees.js';
 import { type BalanceView, lockBalance, post, renderBalance } from './ledger.js';
 import { enqueueCallback } from './outbox.js';
+import { networkUnavailable, type PayoutRouting, queueChainPayout, simulatedPayouts } from './payout-transitions.js';
 import type { ExchangeRateProvider } from './rates.js';
 import { usdMicros } from './rates.js';
 import { failureReasonText, IDENTIFIER, REFERENCE } from './texts.js';
@@ -68,6 +69,7 @@ export class PaymentsService {
     private readonly rates: ExchangeRateProvider,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly payoutRouting: PayoutRouting = simulatedPayouts,
   ) {}
 
   async settings(bpId: string): Promise<{ depositRequestTtlSeconds: number }> {
@@ -382,6 +384,7 @@ export class PaymentsService {
     const checked = validateAddress(currency.chain, input.to);
     if (!checked.ok) throw invalidAddress(currency.network, checked.reason);
     const amount = parseAmount(input.amount, currency.decimals);
+    const route = this.payoutRouting.route(currency);
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([currency.code, checked.address, amount.toString()]))
       .digest('hex');
@@ -403,8 +406,11 @@ export class PaymentsService {
           .where('chain', '=', currency.chain)
           .where('address', '=', checked.address)
           .executeTakeFirst();
+        if (!internal && route.kind === 'unavailable') throw networkUnavailable(currency.network, route.variable);
         const balance = await lockBalance(trx, bp.bpId, currency.code);
-        const fee = internal ? 0n : currency.payoutFee;
+        // On a node-backed network a native payout reserves the most its gas can cost; the exact burn is charged on confirmation.
+        const nativeOnNode = route.kind === 'node' && currency.tokenSymbol === null;
+        const fee = internal ? 0n : nativeOnNode ? route.nativeFeeReserve : currency.payoutFee;
         if (balance.available < amount + fee) {
           throw new AppError(
             'insufficient_balance',
@@ -491,9 +497,10 @@ export class PaymentsService {
               status: 'Pending',
               settled: true,
               fee_deposit: '0',
-              fees_paid: fee.toString(),
+              fees_paid: nativeOnNode ? null : fee.toString(),
               from_address: null,
-              tx_hash: txHash(currency.chain),
+              // A real payout has no hash until it is signed; the simulator invents one.
+              tx_hash: route.kind === 'node' ? null : txHash(currency.chain),
               l2_txn_hash: null,
               identifier: null,
               reference_id: input.referenceId,
@@ -503,6 +510,7 @@ export class PaymentsService {
               confirmed_at: null,
             })
             .execute();
+          if (route.kind === 'node') await queueChainPayout(trx, id, currency.network, fee);
           await post(trx, bp.bpId, currency.code, id, 'payout.reserve', { available: -(amount + fee), reserved: amount + fee });
           await enqueueCallback(trx, 'pendingPayout', await trx.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
         }
