@@ -1,4 +1,6 @@
-import { parseEther, parseGwei } from 'viem';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseEther, parseGwei, parseTransaction } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../apps/server/src/lib/clock.js';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
@@ -154,6 +156,143 @@ describeEachDatabase('Ethereum payouts on a real node (Anvil)', (kind) => {
     await ledgerMatches('USDT-ETH');
   });
 
+  it('a stuck payout is replaced with the same nonce and ≥ +10 % fees; both hashes are followed, only one is mined', async () => {
+    const { transaction } = await server.services.payments.createPayout(bp, {
+      referenceId: `stuck-${kind}`,
+      to: randomAddress(),
+      amount: '0.1',
+      network: 'ETH',
+    });
+    await pipeline.tick();
+    const [first] = await attempts(transaction.id);
+    if (first === undefined) throw new Error('no first attempt');
+    // The base fee jumps above the attempt's max fee: the node drops it from its mempool unmined.
+    await anvil.setNextBaseFee(parseGwei('20'));
+    await anvil.mine(1);
+    expect(await anvil.pendingHashes()).toEqual([]);
+    await pipeline.tick(); // re-sends the same bytes (never a new transfer); still too cheap
+    await anvil.mine(1);
+    expect(await attempts(transaction.id)).toHaveLength(1); // not replaced before PAYGATE_ETHEREUM_REPLACE_AFTER_SECONDS
+    await expect(publicClient(anvil).getTransactionReceipt({ hash: first.hash as `0x${string}` })).rejects.toThrow(/could not be found/);
+    clock.advance(config.replaceAfterSeconds + 1);
+    await pipeline.tick();
+    const [a, b] = await attempts(transaction.id);
+    if (a === undefined || b === undefined) throw new Error('no replacement');
+    expect(b.nonce).toBe(a.nonce);
+    expect(b.hash).not.toBe(a.hash);
+    const old = parseTransaction(a.raw as `0x${string}`);
+    const replacement = parseTransaction(b.raw as `0x${string}`);
+    expect(replacement.nonce).toBe(old.nonce);
+    expect((replacement.maxFeePerGas ?? 0n) * 10n).toBeGreaterThanOrEqual((old.maxFeePerGas ?? 0n) * 11n);
+    expect((replacement.maxPriorityFeePerGas ?? 0n) * 10n).toBeGreaterThanOrEqual((old.maxPriorityFeePerGas ?? 0n) * 11n);
+    expect((await server.services.payments.getTransaction(bp, transaction.id)).txHash).toBe(b.hash); // the latest attempt while pending
+    expect(await anvil.pendingHashes()).toEqual([b.hash]);
+    await settle(server, anvil, pipeline, [transaction.id]);
+    const done = await db().selectFrom('transactions').selectAll().where('id', '=', transaction.id).executeTakeFirstOrThrow();
+    expect(done).toMatchObject({ status: 'Confirmed', tx_hash: b.hash });
+    await expect(publicClient(anvil).getTransactionReceipt({ hash: a.hash as `0x${string}` })).rejects.toThrow(/could not be found/);
+    const receipt = await publicClient(anvil).getTransactionReceipt({ hash: b.hash as `0x${string}` });
+    expect(done.fees_paid).toBe((receipt.gasUsed * receipt.effectiveGasPrice).toString());
+    expect((await attempts(transaction.id)).map((x) => x.state)).toEqual(['superseded', 'mined']);
+    await ledgerMatches('ETH');
+  });
+
+  it('a hot wallet without enough ETH: the payout waits (Pending, not failed), the team is told once, then it is sent when funded', async () => {
+    const client = publicClient(anvil);
+    const funded = await client.getBalance({ address: hot.address });
+    await anvil.setBalance(hot.address, parseEther('0.01'));
+    const { transaction } = await server.services.payments.createPayout(bp, { referenceId: `poor-${kind}`, to: randomAddress(), amount: '2', network: 'ETH' });
+    for (let i = 0; i < 3; i++) {
+      await pipeline.tick();
+      await anvil.mine(1);
+    }
+    expect(await db().selectFrom('transactions').select('status').where('id', '=', transaction.id).executeTakeFirstOrThrow()).toEqual({ status: 'Pending' });
+    expect(await db().selectFrom('payouts').select(['state', 'nonce']).where('transaction_id', '=', transaction.id).executeTakeFirstOrThrow()).toEqual({
+      state: 'waiting_funds',
+      nonce: null,
+    });
+    expect(await attempts(transaction.id)).toEqual([]);
+    const notices = () =>
+      db()
+        .selectFrom('notifications')
+        .select(['title', 'body'])
+        .where('bp_id', '=', bp.bpId)
+        .where('title', '=', 'Payout waiting for the hot wallet')
+        .execute();
+    expect(await notices()).toHaveLength(1);
+    expect((await notices())[0]?.body).toContain(transaction.id);
+    await anvil.setBalance(hot.address, funded);
+    await settle(server, anvil, pipeline, [transaction.id]);
+    expect(await db().selectFrom('transactions').select('status').where('id', '=', transaction.id).executeTakeFirstOrThrow()).toEqual({ status: 'Confirmed' });
+    expect(await notices()).toHaveLength(1);
+  });
+
+  it('24 concurrent payouts (two workers signing at once) get distinct consecutive nonces and all confirm', async () => {
+    const client = publicClient(anvil);
+    const startNonce = BigInt(await client.getTransactionCount({ address: hot.address }));
+    const created = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        server.services.payments.createPayout(bp, {
+          referenceId: `many-${kind}-${i}`,
+          to: randomAddress(),
+          amount: '0.01',
+          network: 'ETH',
+          ...(i % 3 === 0 ? { token: 'USDT' } : {}),
+        }),
+      ),
+    );
+    const ids = created.map((c) => c.transaction.id);
+    const second = pipelineFor(server, signerFor(config, 'ETH', hot.key), config, clock);
+    await Promise.all([pipeline.tick(), second.tick()]);
+    const rows = await db().selectFrom('payouts').select(['transaction_id', 'nonce']).where('transaction_id', 'in', ids).execute();
+    const nonces = rows.map((r) => BigInt(r.nonce ?? '-1')).sort((x, y) => (x < y ? -1 : 1));
+    expect(nonces).toEqual(Array.from({ length: 24 }, (_, i) => startNonce + BigInt(i)));
+    const all = await db().selectFrom('payout_attempts').select('transaction_id').where('transaction_id', 'in', ids).execute();
+    expect(all).toHaveLength(24);
+    await settle(server, anvil, pipeline, ids);
+    const statuses = await db().selectFrom('transactions').select('status').where('id', 'in', ids).execute();
+    expect(statuses.every((s) => s.status === 'Confirmed')).toBe(true);
+    expect(BigInt(await client.getTransactionCount({ address: hot.address }))).toBe(startNonce + 24n);
+    await ledgerMatches('ETH');
+    await ledgerMatches('USDT-ETH');
+  });
+
+  it('the node fails during broadcast (accepted, answer lost): retried with the same bytes, exactly one transaction', async () => {
+    const proxy = await rpcProxy(anvil.url);
+    try {
+      const flaky = pipelineFor(
+        server,
+        signerFor(
+          { ...config, ethereumNodes: { ETH: { ...(config.ethereumNodes.ETH as NonNullable<typeof config.ethereumNodes.ETH>), rpcUrl: proxy.url } } },
+          'ETH',
+          hot.key,
+        ),
+        config,
+        clock,
+      );
+      const to = randomAddress();
+      const { transaction } = await server.services.payments.createPayout(bp, { referenceId: `flaky-${kind}`, to, amount: '0.3', network: 'ETH' });
+      proxy.loseSendAnswers = true;
+      await expect(flaky.tick()).rejects.toThrow(/eth_sendRawTransaction/);
+      const [stored] = await attempts(transaction.id);
+      expect(stored?.state).toBe('signed');
+      expect(await anvil.pendingHashes()).toEqual([stored?.hash]); // the node did take it
+      await expect(flaky.tick()).rejects.toThrow(/eth_sendRawTransaction/); // still down: retried, same bytes
+      proxy.loseSendAnswers = false;
+      await settle(server, anvil, flaky, [transaction.id]);
+      expect(proxy.sent.every((raw) => raw === stored?.raw)).toBe(true);
+      expect(proxy.sent.length).toBeGreaterThanOrEqual(3);
+      expect(await attempts(transaction.id)).toHaveLength(1);
+      expect(await publicClient(anvil).getBalance({ address: to })).toBe(300_000_000_000_000_000n);
+      expect(await db().selectFrom('transactions').select(['status', 'tx_hash']).where('id', '=', transaction.id).executeTakeFirstOrThrow()).toEqual({
+        status: 'Confirmed',
+        tx_hash: stored?.hash,
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a USDT payout that reverts on chain (hot wallet blacklisted) is Failed; the BP gets amount and flat fee back', async () => {
     const before = await balance('USDT-ETH');
     const { transaction } = await server.services.payments.createPayout(bp, {
@@ -193,3 +332,31 @@ describeEachDatabase('Ethereum payouts on a real node (Anvil)', (kind) => {
     await receiver.waitFor(receiver.received.length); // keep order of deliveries stable for later tests
   });
 });
+
+/** A JSON-RPC proxy that can forward eth_sendRawTransaction to the node and then drop the answer. */
+async function rpcProxy(target: string): Promise<{ url: string; loseSendAnswers: boolean; sent: string[]; close(): Promise<void> }> {
+  const state = { loseSendAnswers: false, sent: [] as string[] };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const call = JSON.parse(body) as { method?: string; params?: unknown[] };
+      const sending = call.method === 'eth_sendRawTransaction';
+      if (sending) state.sent.push(String(call.params?.[0]));
+      const answer = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const text = await answer.text();
+      if (sending && state.loseSendAnswers) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}

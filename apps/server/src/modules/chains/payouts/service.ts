@@ -114,7 +114,7 @@ export class PayoutPipeline {
         this.failpoints.hit('payout.after-nonce');
         const signed = await this.chain.signer.sign(order, { nonce, replacing: null });
         if (nonce !== null) await this.#store.setNextNonce(trx, this.#network, nonce + 1n);
-        const attempt = await this.#store.recordSigned(trx, payout.transactionId, this.#network, signed);
+        const attempt = await this.#store.recordSigned(trx, payout.transactionId, this.#network, signed, this.clock.now());
         await showAttempt(trx, this.clock, payout.transactionId, signed.hash, this.chain.signer.address);
         return attempt;
       });
@@ -231,7 +231,7 @@ export class PayoutPipeline {
           .executeTakeFirst();
         if (latest?.id !== newest.id) return null; // another worker replaced it meanwhile
         const signed = await this.chain.signer.sign(order, { nonce: previous.nonce, replacing: previous });
-        const attempt = await this.#store.recordSigned(trx, payout.transactionId, this.#network, signed);
+        const attempt = await this.#store.recordSigned(trx, payout.transactionId, this.#network, signed, this.clock.now());
         await showAttempt(trx, this.clock, payout.transactionId, signed.hash, this.chain.signer.address);
         this.logger.warn(
           { transactionId: payout.transactionId, replaced: previous.hash, hash: signed.hash, nonce: previous.nonce?.toString() },

@@ -83,7 +83,7 @@ export class PayoutStore {
     return { nonce: row.nonce === null ? null : BigInt(row.nonce) };
   }
 
-  async recordSigned(trx: Kysely<DB>, transactionId: string, network: string, signed: SignedPayout): Promise<AttemptRow> {
+  async recordSigned(trx: Kysely<DB>, transactionId: string, network: string, signed: SignedPayout, now: Date): Promise<AttemptRow> {
     await trx
       .updateTable('payouts')
       .set({ state: 'sent', nonce: signed.nonce?.toString() ?? null, last_error: null, updated_at: new Date() })
@@ -101,6 +101,8 @@ export class PayoutStore {
         max_fee: signed.maxFee.toString(),
         expires_at: signed.expiresAt,
         state: 'signed',
+        // The injected clock decides when a stuck attempt is replaced, so it also stamps the attempt.
+        created_at: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
