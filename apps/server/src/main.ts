@@ -6,13 +6,22 @@ import { openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './lib/logger.js';
 import { StartupError } from './lib/startup-error.js';
+import { createHotWallet } from './modules/chains/ethereum/hot-wallet-command.js';
 import { startRuntime, VERSION } from './runtime.js';
+import { runSweep } from './sweep/command.js';
 
 const USAGE = `paygate ${VERSION}
 
 Usage:
   paygate start [--role all|api|worker]   run Paygate (default role: all = API + worker + dashboard)
   paygate migrate                         apply pending database migrations and exit
+  paygate hot-wallet create --network ETH|SEP --out FILE [--passphrase-file FILE]
+                                          make an encrypted hot wallet keystore (passphrase from
+                                          the file or stdin); prints only its address
+  paygate sweep --network ETH|SEP --to ADDRESS [--key-file FILE] [--dry-run]
+                                          move ETH and USDT from every deposit address to ADDRESS;
+                                          the account key (mnemonic or xprv) is read from the file
+                                          or stdin, checked against the xpub, never stored
   paygate --help | --version
 
 Configuration comes from the environment; see the README's configuration table.
@@ -22,13 +31,31 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+    options: {
+      role: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      network: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      'key-file': { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
   });
   if (values.help === true || values.version === true) {
     process.stdout.write(values.help === true ? USAGE : `${VERSION}\n`);
     return 0;
   }
   const command = positionals[0] ?? 'start';
+  const io = { stdin: process.stdin, out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+  if (command === 'hot-wallet') {
+    if (positionals[1] !== 'create') {
+      process.stderr.write(`Unknown hot-wallet command "${positionals[1] ?? ''}".\n\n${USAGE}`);
+      return 64;
+    }
+    return createHotWallet({ network: values.network, out: values.out, passphraseFile: values['passphrase-file'] }, io);
+  }
   const env = { ...process.env, ...(values.role !== undefined ? { PAYGATE_ROLE: values.role } : {}) };
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
@@ -51,6 +78,9 @@ async function main(argv: string[]): Promise<number> {
       lock?.release();
     }
     return 0;
+  }
+  if (command === 'sweep') {
+    return runSweep(config, { network: values.network, to: values.to, keyFile: values['key-file'], dryRun: values['dry-run'] === true }, io);
   }
   if (command !== 'start') {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
