@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseEther, parseGwei, parseTransaction } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemClock } from '../../apps/server/src/lib/clock.js';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
 import { CallbackDeliveryWorker } from '../../apps/server/src/modules/callbacks/delivery.js';

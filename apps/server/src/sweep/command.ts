@@ -107,6 +107,7 @@ export async function runSweep(
         database.db.transaction().execute(async (trx) => {
           const counter = await store.lockNonce(trx, args.network ?? '');
           const mined = await hot.minedNonce();
+          // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints.
           const nonce = counter > mined ? counter : mined;
           const signed = await hot.sign({ transactionId: 'sweep-top-up', network: hot.network, token: null, to, amount }, { nonce, replacing: null });
           const sent = await hot.broadcast(signed.raw);

@@ -87,6 +87,7 @@ export async function confirmChainPayout(
 ): Promise<TransactionRow> {
   return db.transaction().execute(async (trx) => {
     const { tx, native, reservedFee, amount } = await lockPending(trx, transactionId);
+    // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigints.
     const charged = native ? (mined.feePaid < reservedFee ? mined.feePaid : reservedFee) : reservedFee;
     const now = clock.now();
     await trx
