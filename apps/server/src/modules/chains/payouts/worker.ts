@@ -74,6 +74,18 @@ export async function startPayoutWorkers(
     });
   }
   let stopped = false;
+  const sleepers = new Set<() => void>();
+  // Stopping cuts the pause short: shutdown waits only for the round in progress.
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, config.pollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      }
+      sleepers.add(done);
+    });
   const running = loops.map(async (loop) => {
     while (!stopped) {
       try {
@@ -82,13 +94,14 @@ export async function startPayoutWorkers(
         // A node or database hiccup: the next round starts over from what the database holds.
         deps.logger.warn({ err: error }, 'payout round failed; retrying');
       }
-      if (!stopped) await new Promise((r) => setTimeout(r, config.pollIntervalMs));
+      if (!stopped) await pause();
     }
   });
   return {
     pipelines,
     stop: async () => {
       stopped = true;
+      for (const wake of [...sleepers]) wake();
       await Promise.all(running);
     },
   };
