@@ -194,6 +194,11 @@ describeEachDatabase('Ethereum payouts on a real node (Anvil)', (kind) => {
     const receipt = await publicClient(anvil).getTransactionReceipt({ hash: b.hash as `0x${string}` });
     expect(done.fees_paid).toBe((receipt.gasUsed * receipt.effectiveGasPrice).toString());
     expect((await attempts(transaction.id)).map((x) => x.state)).toEqual(['superseded', 'mined']);
+    // What the BP sees at GET /v1/transactions/:id/attempts.
+    expect((await server.services.payments.payoutAttempts(bp, transaction.id)).map((x) => [x.hash, x.nonce, x.state])).toEqual([
+      [a.hash, a.nonce, 'superseded'],
+      [b.hash, a.nonce, 'mined'],
+    ]);
     await ledgerMatches('ETH');
   });
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { DB, PayoutAttemptsTable } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import type { PayoutConfig } from '../../payout-config.js';
@@ -163,4 +163,35 @@ async function finishPayout(
 /** Pending payout: its shown hash is the latest signed attempt, its sender the hot wallet. */
 export async function showAttempt(trx: Kysely<DB>, clock: Clock, transactionId: string, hash: string, from: string): Promise<void> {
   await trx.updateTable('transactions').set({ tx_hash: hash, from_address: from, updated_at: clock.now() }).where('id', '=', transactionId).execute();
+}
+
+export interface PayoutAttemptView {
+  readonly hash: string;
+  readonly nonce: string | null;
+  /** signed (stored, not yet accepted by a node), broadcast, mined, reverted, superseded (another attempt settled it). */
+  readonly state: PayoutAttemptsTable['state'];
+  readonly blockNumber: string | null;
+  readonly createdAt: string;
+  readonly broadcastAt: string | null;
+}
+
+/** Every signed transaction of one of the BP's payouts, oldest first (empty for simulated and Layer 2 payouts). */
+export async function listPayoutAttempts(db: Kysely<DB>, bpId: string, transactionId: string): Promise<PayoutAttemptView[] | null> {
+  const owned = await db
+    .selectFrom('transactions')
+    .select('id')
+    .where('id', '=', transactionId)
+    .where('bp_id', '=', bpId)
+    .where('type', '=', 'Withdrawal')
+    .executeTakeFirst();
+  if (owned === undefined) return null;
+  const rows = await db.selectFrom('payout_attempts').selectAll().where('transaction_id', '=', transactionId).orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({
+    hash: r.hash,
+    nonce: r.nonce,
+    state: r.state,
+    blockNumber: r.block_number,
+    createdAt: r.created_at.toISOString(),
+    broadcastAt: r.broadcast_at?.toISOString() ?? null,
+  }));
 }

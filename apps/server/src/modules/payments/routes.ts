@@ -138,6 +138,18 @@ export function registerPaymentsRoutes(
     handler: async (request) => payments.getTransaction(bpOf(request), request.params.id),
   });
 
+  app.get('/v1/transactions/:id/attempts', {
+    ...signed,
+    schema: {
+      tags,
+      security,
+      summary: "A payout's chain transactions: every signed attempt (a replacement shares the nonce), and which one was mined",
+      params: txParams,
+      response: { 200: z.object({ items: z.array(s.payoutAttemptSchema) }), ...errors },
+    },
+    handler: async (request) => ({ items: await payments.payoutAttempts(bpOf(request), request.params.id) }),
+  });
+
   // ── sandbox simulation (signed; sandbox BPs only) ─────────────────────────
   const sandboxTags = ['BP API: sandbox'];
   app.post('/v1/sandbox/deposits', {

@@ -116,3 +116,14 @@ export const paymentSettingsSchema = z
     depositRequestTtlSeconds: z.number().int().min(60).max(2_592_000).describe('Default lifetime of deposit requests (60 s – 30 days; default 24 h)'),
   })
   .meta({ id: 'PaymentSettings' });
+
+export const payoutAttemptSchema = z
+  .object({
+    hash: z.string(),
+    nonce: z.string().nullable().describe('The hot wallet nonce (Ethereum); all attempts of a payout share it, so at most one can be mined'),
+    state: z.enum(['signed', 'broadcast', 'mined', 'reverted', 'superseded']),
+    blockNumber: z.string().nullable(),
+    createdAt: z.string(),
+    broadcastAt: z.string().nullable(),
+  })
+  .meta({ id: 'PayoutAttempt' });

@@ -13,7 +13,14 @@ import { type Currency, currenciesFor, currencyByCode, type Environment, resolve
 import { depositFee, isSettledDeposit } from './fees.js';
 import { type BalanceView, lockBalance, post, renderBalance } from './ledger.js';
 import { enqueueCallback } from './outbox.js';
-import { networkUnavailable, type PayoutRouting, queueChainPayout, simulatedPayouts } from './payout-transitions.js';
+import {
+  listPayoutAttempts,
+  networkUnavailable,
+  type PayoutAttemptView,
+  type PayoutRouting,
+  queueChainPayout,
+  simulatedPayouts,
+} from './payout-transitions.js';
 import type { ExchangeRateProvider } from './rates.js';
 import { usdMicros } from './rates.js';
 import { failureReasonText, IDENTIFIER, REFERENCE } from './texts.js';
@@ -619,6 +626,13 @@ export class PaymentsService {
     const row = await this.db.selectFrom('transactions').selectAll().where('bp_id', '=', bp.bpId).where('id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('not_found', `No transaction ${id} for this Business Partner.`);
     return toTransactionView(row);
+  }
+
+  /** The chain transactions of one of the BP's payouts (hashes, nonce, state), oldest first. */
+  async payoutAttempts(bp: Bp, id: string): Promise<PayoutAttemptView[]> {
+    const attempts = await listPayoutAttempts(this.db, bp.bpId, id);
+    if (attempts === null) throw new AppError('not_found', `No payout ${id} for this Business Partner.`);
+    return attempts;
   }
 
   /** Journal sums per account, for checking the balances table against the ledger. */
