@@ -5,6 +5,7 @@ import type { Clock } from '../../../lib/clock.js';
 import type { Failpoints } from '../../../lib/failpoints.js';
 import type { PayoutConfig } from '../../../payout-config.js';
 import type { AuditService } from '../../audit/service.js';
+import { NetworkMismatchError } from '../adapter.js';
 import { decryptKeystore } from '../ethereum/keystore.js';
 import { EthereumSigner } from '../ethereum/signer.js';
 import type { HotWalletGauge } from './metrics.js';
@@ -49,7 +50,6 @@ export async function startPayoutWorkers(
       nativeGasLimit: config.nativeGasLimit,
       tokenGasLimit: config.tokenGasLimit,
     });
-    await signer.verifyNetwork();
     const pipeline = new PayoutPipeline(
       deps.database.db,
       { signer, head: () => signer.head(), minedNonce: () => signer.minedNonce() },
@@ -59,11 +59,18 @@ export async function startPayoutWorkers(
       deps.failpoints,
       { replaceAfterSeconds: config.replaceAfterSeconds },
     );
-    await pipeline.start();
-    deps.logger.info({ network: node.network, hotWallet: signer.address }, 'payout worker started');
     pipelines.push(pipeline);
     let balancesReadAt = 0;
+    let ready = false;
     loops.push(async () => {
+      // A node that is down at start-up is waited for (the worker still serves /healthz and metrics);
+      // one serving another chain is reported every round and never used.
+      if (!ready) {
+        await signer.verifyNetwork();
+        await pipeline.start();
+        ready = true;
+        deps.logger.info({ network: node.network, hotWallet: signer.address }, 'payout worker started');
+      }
       await pipeline.tick();
       if (Date.now() - balancesReadAt > BALANCE_REFRESH_MS) {
         const b = await signer.balances();
@@ -92,7 +99,8 @@ export async function startPayoutWorkers(
         await loop();
       } catch (error: unknown) {
         // A node or database hiccup: the next round starts over from what the database holds.
-        deps.logger.warn({ err: error }, 'payout round failed; retrying');
+        if (error instanceof NetworkMismatchError) deps.logger.error({ err: error }, 'payouts stopped: the node serves another chain');
+        else deps.logger.warn({ err: error }, 'payout round failed; retrying');
       }
       if (!stopped) await pause();
     }
