@@ -61,7 +61,7 @@ describeEachDatabase('Ethereum payouts on a real node (Anvil)', (kind) => {
       allowedRanges: ['127.0.0.0/8'],
     });
     await delivery.start();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await delivery?.stop();
     await receiver.stop();

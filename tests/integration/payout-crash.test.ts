@@ -100,9 +100,11 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('payouts survive kill -9 at eve
         expect(first.child.signalCode).toBe('SIGKILL');
         if (failpoint !== 'payout.after-confirm') expect(await status()).toBe('Pending');
 
-        const second = new PaygateProcess(await freePort(), env);
+        const second = new PaygateProcess(await freePort(), { ...env, LOG_LEVEL: 'info' });
         processes.push(second);
         await second.ready();
+        // Signal handlers are installed once start-up finished (after /healthz already answers).
+        for (let i = 0; i < 300 && !second.output.includes('paygate started'); i++) await new Promise((r) => setTimeout(r, 100));
         for (let i = 0; i < 300 && (await status()) === 'Pending'; i++) {
           await new Promise((r) => setTimeout(r, 100));
           if (i % 3 === 2) await anvil.mine(1);

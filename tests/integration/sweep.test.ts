@@ -72,6 +72,7 @@ describeEachDatabase('paygate sweep', (kind) => {
     if (kind === 'postgres') {
       const created = await createPostgresDatabase();
       env.DATABASE_URL = created.url;
+      env.PAYGATE_MASTER_KEY = Buffer.alloc(32, 5).toString('base64'); // the configuration requires it with DATABASE_URL
       drop = created.drop;
     }
     const database = await open();
