@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createPublicClient, getAddress, http, isAddress } from 'viem';
 import type { Config } from '../config.js';
+import { lockEmbeddedDatabase } from '../db/data-dir-lock.js';
 import { openDatabase } from '../db/database.js';
 import { killingFailpoints } from '../lib/failpoints.js';
 import { decryptKeystore } from '../modules/chains/ethereum/keystore.js';
@@ -55,7 +56,12 @@ export async function runSweep(
     io.err(`paygate sweep: ${error.message}\n`);
     return 65;
   }
-  const database = await openDatabase(config.database);
+  // An embedded database is one process's at a time: sweeping while paygate runs on it is refused.
+  const lock = lockEmbeddedDatabase(config.database);
+  const database = await openDatabase(config.database).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   try {
     const xpub = await database.db.selectFrom('chain_keys').select('xpub').where('chain', '=', 'ethereum').executeTakeFirst();
     if (xpub === undefined) {
@@ -138,5 +144,6 @@ export async function runSweep(
   } finally {
     account.wipePrivateData();
     await database.close();
+    lock?.release();
   }
 }
