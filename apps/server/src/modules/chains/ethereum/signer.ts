@@ -56,6 +56,13 @@ export class FeeCapReachedError extends Error {
 /** The node's gas estimate reverted: this transfer would fail on chain (e.g. a blocked token sender). */
 export class TransferWouldRevertError extends Error {
   override readonly name = 'TransferWouldRevertError';
+  constructor(
+    /** One line for the BP (the payout's failureReason); the node's own words go to the log only. */
+    readonly reason: string,
+    readonly detail: string,
+  ) {
+    super(`${reason} ${detail}`);
+  }
 }
 
 export interface EthereumSignerOptions {
@@ -191,11 +198,13 @@ export class EthereumSigner implements PayoutSigner {
         estimate = await this.#client.estimateGas({ account: this.#account.address, to: call.to, value: call.value, data: call.data });
       } catch (error: unknown) {
         if (isTransportFailure(error)) throw new ChainRpcError(this.network, 'eth_estimateGas', error);
-        if (/revert/i.test(errorText(error))) throw new TransferWouldRevertError(`The transfer would revert on chain: ${errorText(error).slice(0, 300)}`);
+        if (/revert/i.test(errorText(error)))
+          throw new TransferWouldRevertError('The transfer would revert on chain (its gas estimate failed); nothing was sent.', errorText(error).slice(0, 300));
         throw new ChainRpcError(this.network, 'eth_estimateGas', error);
       }
       const limit = order.token === null ? this.options.nativeGasLimit : this.options.tokenGasLimit;
-      if (estimate > limit) throw new TransferWouldRevertError(`The transfer needs ${estimate} gas, more than the ${limit} Paygate allows for it`);
+      if (estimate > limit)
+        throw new TransferWouldRevertError(`The transfer needs ${estimate} gas, more than the ${limit} Paygate allows for it; nothing was sent.`, '');
       // A margin for state changes between estimate and inclusion; unused gas is not charged.
       gas = estimate === 21_000n ? estimate : min((estimate * 6n) / 5n, limit);
       fees = await this.#fees();

@@ -121,8 +121,11 @@ export class PayoutPipeline {
     } catch (error: unknown) {
       if (error instanceof TransferWouldRevertError) {
         // Nothing was signed and no nonce was used: the payout fails and the BP gets everything back.
-        this.logger.warn({ transactionId: payout.transactionId, network: this.#network, reason: error.message }, 'payout refused by the chain before sending');
-        await failChainPayout(this.db, this.clock, payout.transactionId, error.message, null);
+        this.logger.warn(
+          { transactionId: payout.transactionId, network: this.#network, reason: error.reason, detail: error.detail },
+          'payout refused by the chain before sending',
+        );
+        await failChainPayout(this.db, this.clock, payout.transactionId, error.reason, null);
         return null;
       }
       throw error;
