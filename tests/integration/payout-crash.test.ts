@@ -57,6 +57,9 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('payouts survive kill -9 at eve
           fromAddress: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
           amount: parseEther('5'),
           txHash: `0x${'ab'.repeat(32)}`,
+          position: -1,
+          block: null,
+          requiredConfirmations: 12,
         });
         if (deposit === null) throw new Error('no deposit');
         await services.payments.addConfirmations(deposit.id, 12);

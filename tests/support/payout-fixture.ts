@@ -26,6 +26,9 @@ export async function fundedLiveBp(server: TestServer, funds: { network: string;
       fromAddress: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
       amount: fund.amount,
       txHash: `0x${(++seq).toString(16).padStart(64, '0')}`,
+      position: -1,
+      block: null,
+      requiredConfirmations: 12,
     });
     if (tx === null) throw new Error('funding deposit not recorded');
     await server.services.payments.addConfirmations(tx.id, tx.required_confirmations);

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { type ChainConfig, chainEnvironmentSchema, resolveChainConfig } from './chain-config.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './modules/callbacks/retry-schedule.js';
 import { type PayoutConfig, payoutEnvironmentShape, resolvePayoutConfig } from './payout-config.js';
 
@@ -18,54 +19,56 @@ const masterKeySchema = z
     message: 'must be 32 random bytes, base64-encoded (generate one with: openssl rand -base64 32)',
   });
 
-export const environmentSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  DATA_DIR: z.string().min(1).default('./data'),
-  PUBLIC_URL: z.url().optional(),
-  PAYGATE_MASTER_KEY: masterKeySchema.optional(),
-  PAYGATE_ENV: z.enum(['development', 'production']).optional(),
-  PAYGATE_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
-  PAYGATE_DEMO_SEED: booleanFlag.optional(),
-  PAYGATE_TRUST_PROXY: z.string().optional(),
-  PAYGATE_DASHBOARD_DIR: z.string().optional(),
-  PAYGATE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
-  PAYGATE_SESSION_TTL_HOURS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 90)
-    .default(24 * 7),
-  PAYGATE_REAUTH_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
-  PAYGATE_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
-  PAYGATE_SIGNATURE_WINDOW_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
-  PAYGATE_CALLBACK_SOURCE_IPS: z
-    .string()
-    .refine((v) => v.split(',').every((p) => isIP(p.trim()) !== 0), { message: 'must be a comma-separated list of IPv4/IPv6 addresses' })
-    .optional(),
-  PAYGATE_REQUEST_LOG: booleanFlag.default(true),
-  PAYGATE_USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
-  PAYGATE_USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(730).default(90),
-  PAYGATE_USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
-  PAYGATE_SANDBOX_RATES: z.string().optional(),
-  PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
-  PAYGATE_ETHEREUM_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
-  PAYGATE_TRON_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
-  PAYGATE_ALLOW_HTTP_CALLBACKS: booleanFlag.optional(),
-  PAYGATE_CALLBACK_RETRY_SCHEDULE: z.string().optional(),
-  PAYGATE_CALLBACK_ALLOWED_RANGES: z.string().optional(),
-  PAYGATE_CALLBACK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  PAYGATE_CALLBACK_REQUESTS_PER_URL: z.coerce.number().int().min(1).max(64).default(4),
-  PAYGATE_CALLBACK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
-  PAYGATE_CALLBACK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(1000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ...payoutEnvironmentShape,
-});
+export const environmentSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATA_DIR: z.string().min(1).default('./data'),
+    PUBLIC_URL: z.url().optional(),
+    PAYGATE_MASTER_KEY: masterKeySchema.optional(),
+    PAYGATE_ENV: z.enum(['development', 'production']).optional(),
+    PAYGATE_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+    PAYGATE_DEMO_SEED: booleanFlag.optional(),
+    PAYGATE_TRUST_PROXY: z.string().optional(),
+    PAYGATE_DASHBOARD_DIR: z.string().optional(),
+    PAYGATE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+    PAYGATE_SESSION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 7),
+    PAYGATE_REAUTH_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+    PAYGATE_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+    PAYGATE_SIGNATURE_WINDOW_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+    PAYGATE_CALLBACK_SOURCE_IPS: z
+      .string()
+      .refine((v) => v.split(',').every((p) => isIP(p.trim()) !== 0), { message: 'must be a comma-separated list of IPv4/IPv6 addresses' })
+      .optional(),
+    PAYGATE_REQUEST_LOG: booleanFlag.default(true),
+    PAYGATE_USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+    PAYGATE_USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(730).default(90),
+    PAYGATE_USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
+    PAYGATE_SANDBOX_RATES: z.string().optional(),
+    PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
+    PAYGATE_ETHEREUM_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
+    PAYGATE_TRON_XPUB: z.string().startsWith('xpub', 'must be an account-level extended PUBLIC key (xpub…)').optional(),
+    PAYGATE_ALLOW_HTTP_CALLBACKS: booleanFlag.optional(),
+    PAYGATE_CALLBACK_RETRY_SCHEDULE: z.string().optional(),
+    PAYGATE_CALLBACK_ALLOWED_RANGES: z.string().optional(),
+    PAYGATE_CALLBACK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    PAYGATE_CALLBACK_REQUESTS_PER_URL: z.coerce.number().int().min(1).max(64).default(4),
+    PAYGATE_CALLBACK_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+    PAYGATE_CALLBACK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(1000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .extend(chainEnvironmentSchema.shape)
+  .extend(payoutEnvironmentShape);
 
 export type Environment = z.infer<typeof environmentSchema>;
 
@@ -118,6 +121,8 @@ export interface Config {
   readonly callbackLeaseSeconds: number;
   /** Chain payouts: hot wallets, fee caps, replacement, failpoints (payout-config.ts). */
   readonly payouts: PayoutConfig;
+  /** Ethereum nodes, token contracts, confirmation depth and scanning (see chain-config.ts). */
+  readonly chains: ChainConfig;
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -163,7 +168,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   }
   const embedded = env.DATABASE_URL === undefined;
   const mode = env.PAYGATE_ENV ?? (embedded ? 'development' : 'production');
-  const payouts = resolvePayoutConfig(env, mode, problems);
+  const chains = resolveChainConfig(env);
+  const payouts = resolvePayoutConfig(env, chains, mode, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   if (!embedded && env.PAYGATE_MASTER_KEY === undefined) {
     throw new ConfigError([
@@ -217,6 +223,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
             .map((r) => r.trim())
             .filter((r) => r.length > 0),
     sandboxAutoConfirmSeconds: env.PAYGATE_SANDBOX_AUTO_CONFIRM_SECONDS,
+    chains,
     chainXpubs: {
       ...(env.PAYGATE_ETHEREUM_XPUB !== undefined ? { ethereum: env.PAYGATE_ETHEREUM_XPUB } : {}),
       ...(env.PAYGATE_TRON_XPUB !== undefined ? { tron: env.PAYGATE_TRON_XPUB } : {}),

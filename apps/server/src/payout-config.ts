@@ -1,26 +1,20 @@
 import { parseGwei } from 'viem';
 import { z } from 'zod';
+import type { ChainConfig } from './chain-config.js';
 
 /**
  * The configuration fragment of chain payouts (merged into config.ts's one schema): the hot
  * wallet of each Ethereum network, fee caps and replacement timing, and test failpoints.
  *
- * The node settings (RPC URLs, USDT contracts, confirmations) belong to the networks
- * configuration of the deposit scanner; they are read here only until that lands, under the
- * same variable names.
+ * The node settings (RPC URLs, USDT contracts, confirmations) are the networks configuration
+ * of chain-config.ts; payouts use that one definition.
  */
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
 const gwei = z
   .string()
   .regex(/^\d+(\.\d{1,9})?$/, 'must be a decimal number of gwei (up to 9 decimals)')
   .transform((v) => parseGwei(v));
 
 export const payoutEnvironmentShape = {
-  PAYGATE_ETHEREUM_RPC_URL: z.url().optional(),
-  PAYGATE_SEPOLIA_RPC_URL: z.url().optional(),
-  PAYGATE_ETHEREUM_USDT_CONTRACT: address.default('0xdAC17F958D2ee523a2206206994597C13D831ec7'),
-  PAYGATE_SEPOLIA_USDT_CONTRACT: address.optional(),
-  PAYGATE_ETHEREUM_CONFIRMATIONS: z.coerce.number().int().min(1).max(1000).default(12),
   PAYGATE_ETHEREUM_HOT_WALLET_KEYSTORE: z.string().min(1).optional(),
   PAYGATE_ETHEREUM_HOT_WALLET_PASSPHRASE_FILE: z.string().min(1).optional(),
   PAYGATE_SEPOLIA_HOT_WALLET_KEYSTORE: z.string().min(1).optional(),
@@ -67,7 +61,7 @@ export interface PayoutConfig {
 type PayoutEnvironment = z.infer<z.ZodObject<typeof payoutEnvironmentShape>>;
 
 /** Resolve the fragment; problems are appended to `problems` (config.ts reports them all at once). */
-export function resolvePayoutConfig(env: PayoutEnvironment, mode: 'development' | 'production', problems: string[]): PayoutConfig {
+export function resolvePayoutConfig(env: PayoutEnvironment, chains: ChainConfig, mode: 'development' | 'production', problems: string[]): PayoutConfig {
   const failpoints = (env.PAYGATE_FAILPOINTS ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -97,22 +91,18 @@ export function resolvePayoutConfig(env: PayoutEnvironment, mode: 'development' 
       problems.push(`${keystoreFile === undefined ? keyName : passName}: set both ${keyName} and ${passName}, or neither`);
   }
   const ethereumNodes: Partial<Record<EthereumNetwork, EthereumNodeConfig>> = {};
-  if (env.PAYGATE_ETHEREUM_RPC_URL !== undefined) {
-    ethereumNodes.ETH = {
-      network: 'ETH',
-      chainId: 1,
-      rpcUrl: env.PAYGATE_ETHEREUM_RPC_URL,
-      usdtContract: env.PAYGATE_ETHEREUM_USDT_CONTRACT as `0x${string}`,
-      confirmations: env.PAYGATE_ETHEREUM_CONFIRMATIONS,
-    };
-  }
-  if (env.PAYGATE_SEPOLIA_RPC_URL !== undefined) {
-    ethereumNodes.SEP = {
-      network: 'SEP',
-      chainId: 11_155_111,
-      rpcUrl: env.PAYGATE_SEPOLIA_RPC_URL,
-      usdtContract: (env.PAYGATE_SEPOLIA_USDT_CONTRACT ?? null) as `0x${string}` | null,
-      confirmations: env.PAYGATE_ETHEREUM_CONFIRMATIONS,
+  const nodes = [
+    ['ETH', 1, chains.ethereum],
+    ['SEP', 11_155_111, chains.sepolia],
+  ] as const;
+  for (const [network, chainId, node] of nodes) {
+    if (node.rpcUrl === undefined) continue;
+    ethereumNodes[network] = {
+      network,
+      chainId,
+      rpcUrl: node.rpcUrl,
+      usdtContract: (node.usdtContract ?? null) as `0x${string}` | null,
+      confirmations: node.confirmations,
     };
   }
   return {

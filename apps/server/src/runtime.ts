@@ -23,14 +23,18 @@ import { DeliveriesService } from './modules/callbacks/deliveries.js';
 import { CallbackDeliveryWorker } from './modules/callbacks/delivery.js';
 import { createDeliveryMetrics, registerCallbackQueueMetrics } from './modules/callbacks/metrics.js';
 import { CallbackSettingsService } from './modules/callbacks/settings.js';
+import { isSimulated } from './modules/chains/networks.js';
 import { registerPayoutMetrics } from './modules/chains/payouts/metrics.js';
 import { PayoutStore } from './modules/chains/payouts/store.js';
 import { startPayoutWorkers } from './modules/chains/payouts/worker.js';
+import { scannerStatuses } from './modules/chains/scanner/status.js';
+import { ScannerStore } from './modules/chains/scanner/store.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
 import { NonceStore } from './modules/keypairs/nonce-store.js';
 import { KeyPairsService } from './modules/keypairs/service.js';
 import { ChainKeyStore } from './modules/payments/chain-keys.js';
+import { DepositTransitions } from './modules/payments/deposit-transitions.js';
 import { payoutRoutingFrom, simulatedPayouts } from './modules/payments/payout-transitions.js';
 import { FixedRateTable, parseRateTable } from './modules/payments/rates.js';
 import { SandboxChain } from './modules/payments/sandbox.js';
@@ -38,6 +42,7 @@ import { PaymentsService } from './modules/payments/service.js';
 import { RequestLogWriter } from './modules/usage/request-log.js';
 import { DEFAULT_RETENTION, UsageRollup } from './modules/usage/rollup.js';
 import { RequestLogQueries, UsageService } from './modules/usage/service.js';
+import { connectChainNodes, startChainScanners } from './worker/chain-scanners.js';
 import { startMaintenance } from './worker/maintenance.js';
 import { startSandboxChain } from './worker/sandbox-chain.js';
 import { startUsageJobs } from './worker/usage-jobs.js';
@@ -62,6 +67,8 @@ export interface Services {
   readonly requestLogQueries: RequestLogQueries;
   readonly rollup: UsageRollup;
   readonly payments: PaymentsService;
+  readonly deposits: DepositTransitions;
+  readonly scannerStore: ScannerStore;
   readonly apiSecrets: ApiSecretsService;
   readonly callbackSettings: CallbackSettingsService;
   readonly deliveries: DeliveriesService;
@@ -76,7 +83,7 @@ export interface Services {
 }
 
 export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'> &
-  Partial<Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs' | 'allowHttpCallbacks' | 'payouts'>>;
+  Partial<Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs' | 'allowHttpCallbacks' | 'payouts' | 'chains'>>;
 
 /**
  * Wire services over an open database and subscribe caches to change notifications.
@@ -116,12 +123,15 @@ export async function createServices(
   await apiSecrets.ensureAll();
   const chainKeys = new ChainKeyStore(database.db);
   await chainKeys.ensure(config.chainXpubs ?? {});
+  const rates = new FixedRateTable(parseRateTable(config.sandboxRates));
+  const deposits = new DepositTransitions(database.db, rates, clock);
   const payments = new PaymentsService(
     database.db,
     chainKeys,
-    new FixedRateTable(parseRateTable(config.sandboxRates)),
+    rates,
     clock,
     audit,
+    deposits,
     config.payouts === undefined ? simulatedPayouts : payoutRoutingFrom(config.payouts),
   );
   const hotWalletBalances = registerPayoutMetrics(metrics.registry, new PayoutStore(database.db), clock);
@@ -138,10 +148,12 @@ export async function createServices(
     allowlist,
     usage: new UsageService(database.db, clock),
     payments,
+    deposits,
+    scannerStore: new ScannerStore(database.db),
     apiSecrets,
     deliveries: new DeliveriesService(database.db, apiSecrets, audit, clock),
     callbackSettings: new CallbackSettingsService(database.db, accounts, audit, config.allowHttpCallbacks ?? false),
-    sandbox: new SandboxChain(database.db, payments, clock),
+    sandbox: new SandboxChain(database.db, payments, clock, (network) => config.chains === undefined || isSimulated(config.chains, network)),
     chainKeys,
     hotWalletBalances,
     requestLogQueries: new RequestLogQueries(database.db),
@@ -197,6 +209,9 @@ async function listenOn(app: FastifyInstance, config: Config): Promise<void> {
  * process can exit at once instead of lingering with the database held.
  */
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  // A node of the wrong network refuses the start before anything is opened.
+  const workerRole = config.role === 'all' || config.role === 'worker';
+  const chainNodes = workerRole ? await connectChainNodes(config.chains, logger) : [];
   // PostgreSQL is built for many processes; the embedded database belongs to exactly one.
   const lock = lockEmbeddedDatabase(config.database);
   const undo: (() => Promise<unknown>)[] = [];
@@ -236,12 +251,18 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       undo.push(async () => services.requestLog?.stop());
     } else {
       // A worker serves health and metrics only, on the same PORT setting.
-      app = await buildOpsApp({ logger, database, metrics: services.metrics, version: VERSION, role: config.role });
+      app = await buildOpsApp({
+        logger,
+        database,
+        metrics: services.metrics,
+        version: VERSION,
+        role: config.role,
+        chainStatus: () => scannerStatuses(services.scannerStore, systemClock),
+      });
     }
     undo.push(() => app.close());
     await listenOn(app, config);
 
-    const workerRole = config.role === 'all' || config.role === 'worker';
     const maintenance = workerRole ? startMaintenance(services, logger) : undefined;
     const usageJobs = workerRole ? startUsageJobs(services, logger) : undefined;
     undo.push(async () => {
@@ -281,6 +302,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     undo.push(async () => {
       await payoutWorkers?.stop();
     });
+    const chainScanners = startChainScanners(services, chainNodes, config.chains, logger);
+    undo.push(() => chainScanners.stop());
     const sandboxChain = workerRole && config.sandboxAutoConfirmSeconds > 0 ? startSandboxChain(services, logger, config.sandboxAutoConfirmSeconds) : undefined;
 
     let closing: Promise<void> | undefined;
@@ -296,6 +319,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
           await usageJobs?.stop();
           await sandboxChain?.stop();
           await payoutWorkers?.stop();
+          await chainScanners.stop();
           await delivery?.stop();
           await services.detach();
           await database.close();

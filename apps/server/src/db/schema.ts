@@ -245,6 +245,30 @@ export interface TransactionsTable {
   initiated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   confirmed_at: Timestamp | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Deposits on chain: -1 = the transaction's native value, else the log's index within its receipt. */
+  tx_position: ColumnType<number | null, number | null | undefined, number | null>;
+  block_number: ColumnType<string | null, string | number | bigint | null | undefined, string | number | bigint | null>;
+  block_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set while a reorg has taken the deposit's block away and the rescan has not found it again. */
+  detached_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ChainCursorsTable {
+  network: string;
+  start_block: Int8;
+  next_block: Int8;
+  head_block: Int8 | null;
+  final_block: Int8 | null;
+  head_seen_at: Timestamp | null;
+  last_block_at: Timestamp | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ChainBlocksTable {
+  network: string;
+  number: Int8;
+  hash: string;
+  parent_hash: string;
 }
 
 export interface BalancesTable {
@@ -399,6 +423,8 @@ export interface DB {
   deposit_addresses: DepositAddressesTable;
   deposit_requests: DepositRequestsTable;
   transactions: TransactionsTable;
+  chain_cursors: ChainCursorsTable;
+  chain_blocks: ChainBlocksTable;
   balances: BalancesTable;
   ledger_entries: LedgerEntriesTable;
   callback_messages: CallbackMessagesTable;

@@ -13,6 +13,7 @@ import { registerAuditRoutes } from '../modules/audit/routes.js';
 import { registerBpApiRoutes } from '../modules/bp-api/routes.js';
 import { registerDeliveryRoutes } from '../modules/callbacks/delivery-routes.js';
 import { registerCallbackSettingsRoutes } from '../modules/callbacks/routes.js';
+import { scannerStatuses } from '../modules/chains/scanner/status.js';
 import { registerIpAllowlistRoutes } from '../modules/ip-allowlist/routes.js';
 import { registerKeyPairRoutes } from '../modules/keypairs/routes.js';
 import { registerPaymentsRoutes } from '../modules/payments/routes.js';
@@ -156,7 +157,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock: services.clock,
     windowSeconds: options.signatureWindowSeconds,
   });
-  registerSystemRoutes(app, { database: services.database, metrics: services.metrics, version: options.version, role: options.role });
+  registerSystemRoutes(app, {
+    database: services.database,
+    metrics: services.metrics,
+    version: options.version,
+    role: options.role,
+    chainStatus: () => scannerStatuses(services.scannerStore, services.clock),
+  });
   registerAccountsRoutes(app, { accounts, sessionGuard, publicUrl: options.publicUrl, sessionTtlSeconds: options.sessionTtlSeconds });
   registerAuditRoutes(app, { accounts, audit: services.audit, sessionGuard });
   registerKeyPairRoutes(app, { accounts, keypairs: services.keypairs, sessionGuard, publicUrl: options.publicUrl });

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.js';
 import { AppError } from '../lib/errors.js';
+import type { ScannerStatus } from '../modules/chains/scanner/status.js';
 import { registerSystemRoutes } from '../modules/system/routes.js';
 import { errorHandler } from './error-handler.js';
 import type { Metrics } from './metrics.js';
@@ -13,6 +14,7 @@ export interface OpsAppDeps {
   readonly metrics: Metrics;
   readonly version: string;
   readonly role: string;
+  readonly chainStatus?: () => Promise<ScannerStatus[]>;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  registerSystemRoutes(app, { database: deps.database, metrics: deps.metrics, version: deps.version, role: deps.role });
+  registerSystemRoutes(app, { database: deps.database, metrics: deps.metrics, version: deps.version, role: deps.role, chainStatus: deps.chainStatus });
   app.setNotFoundHandler(async (request, reply) =>
     sendProblem(
       request,

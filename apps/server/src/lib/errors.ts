@@ -52,6 +52,7 @@ export const ERROR_CATALOGUE = {
   insufficient_balance: { status: 409, title: 'Not enough available balance' },
   reference_conflict: { status: 409, title: 'This referenceId was already used with other parameters' },
   sandbox_only: { status: 403, title: 'Only available to sandbox Business Partners' },
+  network_not_simulated: { status: 409, title: 'This network runs on a real node and cannot be simulated' },
   transaction_state_invalid: { status: 409, title: 'The transaction is not in a state that allows this' },
   callback_url_invalid: { status: 400, title: 'The callback URL is not acceptable' },
   callback_unknown: { status: 404, title: 'Paygate did not send this callback to you' },
@@ -59,7 +60,6 @@ export const ERROR_CATALOGUE = {
   internal_error: { status: 500, title: 'Something went wrong on our side' },
   database_unavailable: { status: 503, title: 'The database is unavailable; retry shortly' },
   network_unavailable: { status: 503, title: 'No node is configured for this network' },
-  network_not_simulated: { status: 409, title: 'This network is a real chain, not the simulator' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -78,3 +78,59 @@ export function renderBalance(row: { currency: string; available: string; pendin
     reserved: formatAmount(BigInt(row.reserved), c.decimals),
   };
 }
+
+export interface Posting {
+  readonly bpId: string;
+  readonly currency: string;
+  readonly transactionId: string;
+  readonly reason: string;
+  readonly movement: Movement;
+}
+
+/**
+ * {@link post} for many transactions at once (a scanned batch): one journal insert and one
+ * balance update per (BP, currency) instead of three statements per transaction.
+ */
+export async function postMany(trx: Kysely<DB>, postings: readonly Posting[]): Promise<void> {
+  const entries = postings.flatMap((p) =>
+    (['available', 'pending', 'reserved'] as const).flatMap((account) => {
+      const amount = p.movement[account] ?? 0n;
+      return amount === 0n
+        ? []
+        : [{ bp_id: p.bpId, currency: p.currency, account, amount: amount.toString(), transaction_id: p.transactionId, reason: p.reason }];
+    }),
+  );
+  if (entries.length === 0) return;
+  const groups = new Map<string, { bpId: string; currency: string; movement: Record<Account, bigint> }>();
+  for (const p of postings) {
+    const key = `${p.bpId}\u0000${p.currency}`;
+    const group = groups.get(key) ?? { bpId: p.bpId, currency: p.currency, movement: { available: 0n, pending: 0n, reserved: 0n } };
+    for (const account of ['available', 'pending', 'reserved'] as const) group.movement[account] += p.movement[account] ?? 0n;
+    groups.set(key, group);
+  }
+  await trx
+    .insertInto('balances')
+    .values([...groups.values()].map((g) => ({ bp_id: g.bpId, currency: g.currency })))
+    .onConflict((oc) => oc.columns(['bp_id', 'currency']).doNothing())
+    .execute();
+  for (const g of groups.values()) {
+    try {
+      await sql`
+        update balances set
+          available = available + ${g.movement.available.toString()}::numeric,
+          pending = pending + ${g.movement.pending.toString()}::numeric,
+          reserved = reserved + ${g.movement.reserved.toString()}::numeric
+        where bp_id = ${g.bpId} and currency = ${g.currency}`.execute(trx);
+    } catch (error: unknown) {
+      if (error instanceof Error && /balances_(available|pending|reserved)_check/.test(error.message)) {
+        throw new AppError('insufficient_balance', `Not enough ${g.currency} available for this operation.`);
+      }
+      throw error;
+    }
+  }
+  for (let i = 0; i < entries.length; i += 5_000)
+    await trx
+      .insertInto('ledger_entries')
+      .values(entries.slice(i, i + 5_000))
+      .execute();
+}

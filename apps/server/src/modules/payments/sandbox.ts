@@ -23,7 +23,25 @@ export class SandboxChain {
     private readonly db: Kysely<DB>,
     private readonly payments: PaymentsService,
     private readonly clock: Clock,
+    /** False for a sandbox network backed by a real testnet node: then nothing here applies to it. */
+    private readonly simulated: (network: string) => boolean = () => true,
   ) {}
+
+  #assertSimulated(network: string): void {
+    if (!this.simulated(network))
+      throw new AppError(
+        'network_not_simulated',
+        `${network} runs on a real testnet node here; send testnet coins to the deposit address instead of simulating.`,
+        {
+          network,
+        },
+      );
+  }
+
+  async #assertSimulatedTx(transactionId: string): Promise<void> {
+    const row = await this.db.selectFrom('transactions').select('network').where('id', '=', transactionId).executeTakeFirst();
+    if (row) this.#assertSimulated(row.network);
+  }
 
   #assertSandbox(bp: Bp): void {
     if (bp.environment !== 'sandbox') throw new AppError('sandbox_only', 'Simulation is only available to sandbox Business Partners.');
@@ -48,6 +66,7 @@ export class SandboxChain {
   ): Promise<TransactionRow> {
     this.#assertSandbox(bp);
     const currency = resolveCurrency(bp.environment, input.network, input.token ?? null);
+    this.#assertSimulated(currency.network);
     const amount = parseAmount(input.amount, currency.decimals);
     // The sender is shown in the transaction and its callbacks: it must be a real address of the chain.
     let fromAddress: string = FAUCET[currency.chain];
@@ -87,6 +106,9 @@ export class SandboxChain {
       fromAddress,
       amount,
       txHash: hash,
+      position: currency.tokenSymbol === null ? -1 : 0,
+      block: null,
+      requiredConfirmations: currency.confirmations,
     });
     if (tx === null) throw new Error('the sandbox deposit address was not found after checking it');
     if (input.outcome === 'fail') return this.payments.failDeposit(tx.id, 'Simulated failure (sandbox)');
@@ -97,11 +119,12 @@ export class SandboxChain {
   async addConfirmations(bp: Bp, transactionId: string, count: number): Promise<TransactionRow> {
     this.#assertSandbox(bp);
     await this.#owned(bp, transactionId);
+    await this.#assertSimulatedTx(transactionId);
     return this.payments.addConfirmations(transactionId, count);
   }
 
   /** A payout the chain pipeline sends (a node backs its network) is decided by the chain, not here. */
-  async #assertSimulated(transactionId: string): Promise<void> {
+  async #assertNotChainPayout(transactionId: string): Promise<void> {
     const chain = await this.db.selectFrom('payouts').select('network').where('transaction_id', '=', transactionId).executeTakeFirst();
     if (chain)
       throw new AppError('network_not_simulated', `Payout ${transactionId} is sent on the real ${chain.network} chain; its outcome cannot be simulated.`);
@@ -110,7 +133,8 @@ export class SandboxChain {
   async confirmPayout(bp: Bp, transactionId: string): Promise<TransactionRow> {
     this.#assertSandbox(bp);
     await this.#owned(bp, transactionId);
-    await this.#assertSimulated(transactionId);
+    await this.#assertSimulatedTx(transactionId);
+    await this.#assertNotChainPayout(transactionId);
     return this.payments.confirmPayout(transactionId);
   }
 
@@ -118,7 +142,8 @@ export class SandboxChain {
     this.#assertSandbox(bp);
     if (reason !== undefined) requirePortableText(reason, 'body.reason');
     await this.#owned(bp, transactionId);
-    await this.#assertSimulated(transactionId);
+    await this.#assertSimulatedTx(transactionId);
+    await this.#assertNotChainPayout(transactionId);
     return this.payments.failPayout(transactionId, reason ?? 'Simulated failure (sandbox)');
   }
 
@@ -131,7 +156,7 @@ export class SandboxChain {
     const due = await this.db
       .selectFrom('transactions as t')
       .innerJoin('bps as b', 'b.id', 't.bp_id')
-      .select(['t.id', 't.type', 't.required_confirmations'])
+      .select(['t.id', 't.type', 't.network', 't.required_confirmations'])
       .where('t.status', '=', 'Pending')
       .where('b.environment', '=', 'sandbox')
       .where('t.initiated_at', '<', cutoff)
@@ -141,6 +166,7 @@ export class SandboxChain {
       .execute();
     let advanced = 0;
     for (const tx of due) {
+      if (!this.simulated(tx.network)) continue;
       try {
         if (tx.type === 'Deposit') await this.payments.addConfirmations(tx.id, tx.required_confirmations);
         else await this.payments.confirmPayout(tx.id);

@@ -6,11 +6,11 @@ import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { BpAccess, RequestOrigin } from '../accounts/service.js';
 import type { AuditService } from '../audit/service.js';
-import { formatAmount, parseAmount, scaled } from './amounts.js';
+import { formatAmount, parseAmount } from './amounts.js';
 import { validateAddress } from './chain/index.js';
 import type { ChainKeyStore } from './chain-keys.js';
-import { type Currency, currenciesFor, currencyByCode, type Environment, resolveCurrency } from './currencies.js';
-import { depositFee, isSettledDeposit } from './fees.js';
+import { type Currency, currenciesFor, type Environment, resolveCurrency } from './currencies.js';
+import type { DepositTransitions, ObservedDeposit } from './deposit-transitions.js';
 import { type BalanceView, lockBalance, post, renderBalance } from './ledger.js';
 import { enqueueCallback } from './outbox.js';
 import {
@@ -76,6 +76,7 @@ export class PaymentsService {
     private readonly rates: ExchangeRateProvider,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly deposits: DepositTransitions,
     private readonly payoutRouting: PayoutRouting = simulatedPayouts,
   ) {}
 
@@ -218,108 +219,12 @@ export class PaymentsService {
   // ── the chain adapter boundary: incoming transfers and their confirmations ──────────────
 
   /**
-   * A chain adapter saw a transfer to one of Paygate's addresses. Records a Pending deposit
-   * (callback pendingDeposit), unless it is a Layer 1 deposit worth less than 1 USDT, which is
-   * recorded as not settled and produces no callbacks and no balance. Idempotent per tx hash.
+   * A chain adapter saw a transfer to one of Paygate's addresses (the simulator's entry; the
+   * scanner records whole batches through {@link DepositTransitions} directly). Idempotent per
+   * (network, txHash, position).
    */
-  async recordIncomingTransfer(input: {
-    network: string;
-    tokenSymbol: string | null;
-    toAddress: string;
-    fromAddress: string;
-    amount: bigint;
-    txHash: string;
-  }): Promise<TransactionRow | null> {
-    const anyCurrency = currenciesFor('sandbox')
-      .concat(currenciesFor('live'))
-      .find((c) => c.network === input.network && c.tokenSymbol === input.tokenSymbol);
-    if (anyCurrency === undefined) throw new AppError('network_unsupported', `Unknown network/token ${input.network}/${input.tokenSymbol ?? ''}`);
-    return this.db.transaction().execute(async (trx) => {
-      const address = await trx
-        .selectFrom('deposit_addresses')
-        .selectAll()
-        .where('chain', '=', anyCurrency.chain)
-        .where('address', '=', input.toAddress)
-        .executeTakeFirst();
-      if (!address) return null;
-      const duplicate = await trx
-        .selectFrom('transactions')
-        .selectAll()
-        .where('network', '=', input.network)
-        .where('tx_hash', '=', input.txHash)
-        .where('to_address', '=', input.toAddress)
-        .executeTakeFirst();
-      if (duplicate) return duplicate;
-      const bp = await trx.selectFrom('bps').select(['environment']).where('id', '=', address.bp_id).executeTakeFirstOrThrow();
-      const currency = resolveCurrency(bp.environment, input.network, input.tokenSymbol);
-      const rate = (await this.rates.rates())[currency.rateSymbol];
-      const settled = isSettledDeposit(input.amount, currency.decimals, rate);
-      const id = newId('tx');
-      const row = {
-        id,
-        bp_id: address.bp_id,
-        type: 'Deposit' as const,
-        layer: 'L1' as const,
-        network: currency.network,
-        currency: currency.code,
-        coin_symbol: currency.coinSymbol,
-        token_symbol: currency.tokenSymbol,
-        amount: input.amount.toString(),
-        fee_deposit: '0',
-        fees_paid: null,
-        usd_value: formatAmount(usdMicros(input.amount, currency.decimals, rate), 6),
-        status: 'Pending' as const,
-        settled,
-        from_address: input.fromAddress,
-        to_address: input.toAddress,
-        tx_hash: input.txHash,
-        l2_txn_hash: null,
-        identifier: address.identifier,
-        reference_id: address.reference_id,
-        deposit_address_id: address.id,
-        deposit_request_id: await this.#matchRequest(trx, address.id, currency, input.amount, rate, id),
-        counterparty_tx_id: null,
-        confirmations: 0,
-        required_confirmations: currency.confirmations,
-        request_fingerprint: null,
-        failure_reason: null,
-        confirmed_at: null,
-      };
-      await trx.insertInto('transactions').values(row).execute();
-      const inserted = await trx.selectFrom('transactions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      if (settled) {
-        await post(trx, address.bp_id, currency.code, id, 'deposit.pending', { pending: input.amount });
-        await enqueueCallback(trx, 'pendingDeposit', inserted);
-      }
-      return inserted;
-    });
-  }
-
-  /** An open, unexpired deposit request on the address whose value the deposit covers. */
-  async #matchRequest(trx: Kysely<DB>, addressId: string, currency: Currency, amount: bigint, rate: string, txId: string): Promise<string | null> {
-    const open = await trx
-      .selectFrom('deposit_requests')
-      .selectAll()
-      .where('deposit_address_id', '=', addressId)
-      .where('matched_tx_id', 'is', null)
-      .where('expires_at', '>', this.clock.now())
-      .orderBy('created_at')
-      .forUpdate()
-      .execute();
-    for (const request of open) {
-      const wanted =
-        request.requested_currency === 'USD'
-          ? scaled(request.requested_amount, 6)
-          : request.requested_currency === 'USDT'
-            ? scaled(request.requested_amount, 6)
-            : null;
-      const enough = wanted === null ? amount >= scaled(request.requested_amount, currency.decimals) : usdMicros(amount, currency.decimals, rate) >= wanted;
-      if (enough) {
-        await trx.updateTable('deposit_requests').set({ matched_tx_id: txId }).where('id', '=', request.id).execute();
-        return request.id;
-      }
-    }
-    return null;
+  async recordIncomingTransfer(input: ObservedDeposit): Promise<TransactionRow | null> {
+    return this.deposits.recordOne(input);
   }
 
   /** Add confirmations to a pending deposit; it is confirmed once it has its network's count. */
@@ -330,43 +235,21 @@ export class PaymentsService {
         throw new AppError('transaction_state_invalid', `Transaction ${tx.id} is a ${tx.status} ${tx.type}; only pending deposits gain confirmations.`);
       const confirmations = Math.min(tx.required_confirmations, tx.confirmations + count);
       await trx.updateTable('transactions').set({ confirmations, updated_at: this.clock.now() }).where('id', '=', tx.id).execute();
-      if (confirmations >= tx.required_confirmations) return this.#settleDeposit(trx, { ...tx, confirmations });
+      if (confirmations >= tx.required_confirmations) {
+        const [settled] = await this.deposits.settle(trx, [tx]);
+        if (settled !== undefined) return settled;
+      }
       return { ...tx, confirmations };
     });
   }
 
-  async #settleDeposit(trx: Kysely<DB>, tx: TransactionRow): Promise<TransactionRow> {
-    const currency = currencyByCode(tx.currency);
-    const amount = BigInt(tx.amount);
-    const fee = tx.settled ? depositFee(amount, currency.decimals, (await this.rates.rates())[currency.rateSymbol]) : 0n;
-    const now = this.clock.now();
-    await trx.updateTable('transactions').set({ status: 'Confirmed', fee_deposit: fee, confirmed_at: now, updated_at: now }).where('id', '=', tx.id).execute();
-    const updated = await trx.selectFrom('transactions').selectAll().where('id', '=', tx.id).executeTakeFirstOrThrow();
-    if (tx.settled) {
-      await post(trx, tx.bp_id, tx.currency, tx.id, 'deposit.confirmed', { pending: -amount, available: amount - fee });
-      await enqueueCallback(trx, 'deposit', updated);
-    }
-    return updated;
-  }
-
-  /** The chain reports a deposit as failed (reorg, reverted token transfer…); `reason` is made portable (texts.ts). */
+  /** The chain reports a deposit as failed (reorg, reverted token transfer…). */
   async failDeposit(transactionId: string, reason: string): Promise<TransactionRow> {
     return this.db.transaction().execute(async (trx) => {
       const tx = await this.#lockTx(trx, transactionId);
       if (tx.type !== 'Deposit' || tx.status !== 'Pending')
         throw new AppError('transaction_state_invalid', `Transaction ${tx.id} is a ${tx.status} ${tx.type}; only pending deposits can fail.`);
-      const now = this.clock.now();
-      await trx
-        .updateTable('transactions')
-        .set({ status: 'Failed', failure_reason: failureReasonText(reason), updated_at: now })
-        .where('id', '=', tx.id)
-        .execute();
-      const updated = await trx.selectFrom('transactions').selectAll().where('id', '=', tx.id).executeTakeFirstOrThrow();
-      if (tx.settled) {
-        await post(trx, tx.bp_id, tx.currency, tx.id, 'deposit.failed', { pending: -BigInt(tx.amount) });
-        await enqueueCallback(trx, 'failedDeposit', updated);
-      }
-      return updated;
+      return this.deposits.fail(trx, tx, reason);
     });
   }
 

@@ -5,9 +5,29 @@ import type { Database } from '../../db/database.js';
 import type { Metrics } from '../../http/metrics.js';
 import { problemSchema } from '../../http/problem.js';
 import { AppError } from '../../lib/errors.js';
+import type { ScannerStatus } from '../chains/scanner/status.js';
+
+const scannerStatusSchema = z.object({
+  network: z.string(),
+  headBlock: z.string().nullable(),
+  scannedBlock: z.string(),
+  lagBlocks: z.string().nullable(),
+  lagSeconds: z.number().nullable(),
+  headSeenAt: z.string().nullable(),
+});
 
 /** Liveness, readiness and Prometheus metrics for operators. */
-export function registerSystemRoutes(root: FastifyInstance, deps: { database: Database; metrics: Metrics; version: string; role: string }): void {
+export function registerSystemRoutes(
+  root: FastifyInstance,
+  deps: {
+    database: Database;
+    metrics: Metrics;
+    version: string;
+    role: string;
+    /** Deposit scanners' progress; reported by /readyz, never a reason to fail it (the API works while a node is down). */
+    chainStatus?: () => Promise<ScannerStatus[]>;
+  },
+): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['Operations'];
 
@@ -19,8 +39,11 @@ export function registerSystemRoutes(root: FastifyInstance, deps: { database: Da
   app.get('/readyz', {
     schema: {
       tags,
-      summary: 'Readiness: the database answers',
-      response: { 200: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'pglite']) }), 503: problemSchema },
+      summary: 'Readiness: the database answers (with chain scanner lag, which never fails readiness)',
+      response: {
+        200: z.object({ status: z.literal('ready'), database: z.enum(['postgres', 'pglite']), chains: z.array(scannerStatusSchema).optional() }),
+        503: problemSchema,
+      },
     },
     handler: async () => {
       try {
@@ -33,7 +56,8 @@ export function registerSystemRoutes(root: FastifyInstance, deps: { database: Da
           { 'retry-after': '5' },
         );
       }
-      return { status: 'ready' as const, database: deps.database.kind };
+      const chains = deps.chainStatus === undefined ? [] : await deps.chainStatus();
+      return { status: 'ready' as const, database: deps.database.kind, ...(chains.length > 0 ? { chains } : {}) };
     },
   });
 
