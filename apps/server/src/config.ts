@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './modules/callbacks/retry-schedule.js';
 import { type PayoutConfig, payoutEnvironmentShape, resolvePayoutConfig } from './payout-config.js';
+import { resolveTronConfig, type TronConfig, tronEnvironmentShape } from './tron-config.js';
 
 /**
  * The whole of Paygate's configuration, read from the environment exactly once
@@ -65,6 +66,7 @@ export const environmentSchema = z.object({
   PAYGATE_CALLBACK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...payoutEnvironmentShape,
+  ...tronEnvironmentShape,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -118,6 +120,8 @@ export interface Config {
   readonly callbackLeaseSeconds: number;
   /** Chain payouts: hot wallets, fee caps, replacement, failpoints (payout-config.ts). */
   readonly payouts: PayoutConfig;
+  /** Tron networks backed by a java-tron node (tron-config.ts). */
+  readonly tron: TronConfig;
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -161,6 +165,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       `PAYGATE_CALLBACK_MAX_IN_FLIGHT: must be at least PAYGATE_CALLBACK_BATCH_SIZE (${env.PAYGATE_CALLBACK_BATCH_SIZE}); a worker holds every delivery it claims`,
     );
   }
+  const tron = resolveTronConfig(env);
+  problems.push(...tron.problems);
   const embedded = env.DATABASE_URL === undefined;
   const mode = env.PAYGATE_ENV ?? (embedded ? 'development' : 'production');
   const payouts = resolvePayoutConfig(env, mode, problems);
@@ -221,5 +227,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ...(env.PAYGATE_ETHEREUM_XPUB !== undefined ? { ethereum: env.PAYGATE_ETHEREUM_XPUB } : {}),
       ...(env.PAYGATE_TRON_XPUB !== undefined ? { tron: env.PAYGATE_TRON_XPUB } : {}),
     },
+    tron: tron.tron,
   };
 }

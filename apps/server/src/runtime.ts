@@ -26,6 +26,7 @@ import { CallbackSettingsService } from './modules/callbacks/settings.js';
 import { registerPayoutMetrics } from './modules/chains/payouts/metrics.js';
 import { PayoutStore } from './modules/chains/payouts/store.js';
 import { startPayoutWorkers } from './modules/chains/payouts/worker.js';
+import { verifyTronNetworks } from './modules/chains/tron/setup.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
 import { NonceStore } from './modules/keypairs/nonce-store.js';
@@ -197,6 +198,8 @@ async function listenOn(app: FastifyInstance, config: Config): Promise<void> {
  * process can exit at once instead of lingering with the database held.
  */
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  // Before anything starts: a node answering for another network must never be scanned or paid from.
+  if (config.role === 'all' || config.role === 'worker') await verifyTronNetworks(config.tron.networks, logger);
   // PostgreSQL is built for many processes; the embedded database belongs to exactly one.
   const lock = lockEmbeddedDatabase(config.database);
   const undo: (() => Promise<unknown>)[] = [];
