@@ -142,5 +142,8 @@ describe('Tron wire parsing (java-tron HTTP JSON)', () => {
     expect(base58FromHex('a614f803b6fd780986a42c78ec9c7f77e6ded13c')).toBe(USDT);
     expect(hexFromAddress(USDT)).toBe('41a614f803b6fd780986a42c78ec9c7f77e6ded13c');
     expect(hexFromAddress('41A614F803B6FD780986A42C78EC9C7F77E6DED13C')).toBe('41a614f803b6fd780986a42c78ec9c7f77e6ded13c');
+    expect(() => hexFromAddress('TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u')).toThrow();
+    expect(() => hexFromAddress('0xa614f803b6fd780986a42c78ec9c7f77e6ded13c')).toThrow();
+    expect(() => base58FromHex('42a614f803b6fd780986a42c78ec9c7f77e6ded13c')).toThrow(/not a Tron hex address/);
   });
 });

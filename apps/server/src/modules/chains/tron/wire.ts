@@ -1,4 +1,6 @@
-import { TronWeb } from 'tronweb';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { createBase58check } from '@scure/base';
 import { z } from 'zod';
 import type { ChainBlock, NetworkSymbol, TransferObservation } from '../adapter.js';
 
@@ -94,15 +96,22 @@ export function toChainBlock(block: WireBlock): ChainBlock {
   };
 }
 
+const base58check = createBase58check(sha256);
+const HEX41 = /^41[0-9a-fA-F]{40}$/;
+
 /** 41-prefixed hex (or the 20-byte EVM form of a log address) → base58check `T…`. */
 export function base58FromHex(address: string): string {
   const hex41 = address.length === 40 ? `41${address}` : address;
-  return TronWeb.address.fromHex(hex41.toLowerCase());
+  if (!HEX41.test(hex41)) throw new TypeError(`not a Tron hex address: ${address}`);
+  return base58check.encode(hexToBytes(hex41));
 }
 
-/** base58 or hex → 41-prefixed lowercase hex. */
+/** base58check `T…` or 41-hex → 41-prefixed lowercase hex. Throws on anything else (checksum included). */
 export function hexFromAddress(address: string): string {
-  return (TronWeb.isAddress(address) && !address.startsWith('41') ? TronWeb.address.toHex(address) : address).toLowerCase();
+  if (HEX41.test(address)) return address.toLowerCase();
+  const bytes = base58check.decode(address);
+  if (bytes.length !== 21 || bytes[0] !== 0x41) throw new TypeError(`not a Tron address: ${address}`);
+  return bytesToHex(bytes);
 }
 
 function stringField(value: Record<string, unknown>, key: string): string | undefined {
