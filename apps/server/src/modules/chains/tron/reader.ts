@@ -1,7 +1,7 @@
 import type { TronWeb } from 'tronweb';
 import { type BlockScan, type ChainBlock, type ChainHead, type ChainReader, ChainRpcError, NetworkMismatchError } from '../adapter.js';
 import { request } from './client.js';
-import { blockTransfers, hexFromAddress, parseBlock, toChainBlock, transactionInfoListSchema } from './wire.js';
+import { blockTransfers, hexFromAddress, memoizedBase58, parseBlock, toChainBlock, transactionInfoListSchema } from './wire.js';
 
 export interface TronReaderOptions {
   readonly network: 'TRX' | 'TRX-SHASTA';
@@ -26,6 +26,7 @@ export class TronChainReader implements ChainReader {
   readonly #token: string;
   readonly #genesis: string;
   readonly #concurrency: number;
+  readonly #base58 = memoizedBase58();
 
   constructor(options: TronReaderOptions) {
     this.network = options.network;
@@ -83,7 +84,7 @@ export class TronChainReader implements ChainReader {
       const header = toChainBlock(block);
       if (header.number !== number) throw new Error(`the node answered block ${header.number} for ${number}`);
       const infos = transactionInfoListSchema.parse(infosJson);
-      return { block: header, transfers: blockTransfers(this.network, block, infos, this.#token) };
+      return { block: header, transfers: blockTransfers(this.network, block, infos, this.#token, this.#base58) };
     });
   }
 

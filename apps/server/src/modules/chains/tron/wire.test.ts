@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { accountSchema, broadcastSchema, estimateEnergySchema, feeParameters, nodeMessage } from './payout-wire.js';
-import { base58FromHex, blockTransfers, hexFromAddress, parseBlock, toChainBlock, transactionInfoListSchema } from './wire.js';
+import { base58FromHex, blockTransfers, hexFromAddress, memoizedBase58, parseBlock, toChainBlock, transactionInfoListSchema } from './wire.js';
 
 // Fixtures follow the response examples of the java-tron HTTP API documentation.
 function fixture(name: string): unknown {
@@ -145,5 +145,15 @@ describe('Tron wire parsing (java-tron HTTP JSON)', () => {
     expect(() => hexFromAddress('TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u')).toThrow();
     expect(() => hexFromAddress('0xa614f803b6fd780986a42c78ec9c7f77e6ded13c')).toThrow();
     expect(() => base58FromHex('42a614f803b6fd780986a42c78ec9c7f77e6ded13c')).toThrow(/not a Tron hex address/);
+    const memo = memoizedBase58(2);
+    for (const hex of [
+      'a614f803b6fd780986a42c78ec9c7f77e6ded13c',
+      '41a614f803b6fd780986a42c78ec9c7f77e6ded13c',
+      '41608f8da72479edc7dd921e4c30bb7e7cddbe722e',
+      'e9d79cc47518930bc322d9bf7cddd260a0260a8d',
+    ]) {
+      expect(memo(hex)).toBe(base58FromHex(hex));
+      expect(memo(hex)).toBe(base58FromHex(hex));
+    }
   });
 });

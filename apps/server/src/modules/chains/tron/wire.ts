@@ -135,7 +135,13 @@ function amountField(value: Record<string, unknown>, key: string): bigint {
  * Throws when the receipts do not belong to this block (the block changed between the two
  * calls — a fork): the caller retries, it never scans half a block.
  */
-export function blockTransfers(network: NetworkSymbol, block: WireBlock, infos: readonly WireTransactionInfo[], tokenContract: string): TransferObservation[] {
+export function blockTransfers(
+  network: NetworkSymbol,
+  block: WireBlock,
+  infos: readonly WireTransactionInfo[],
+  tokenContract: string,
+  toBase58: (hex: string) => string = base58FromHex,
+): TransferObservation[] {
   const header = toChainBlock(block);
   const transactions = block.transactions ?? [];
   const ids = new Set(transactions.map((t) => t.txID.toLowerCase()));
@@ -182,11 +188,28 @@ export function blockTransfers(network: NetworkSymbol, block: WireBlock, infos: 
         position,
         blockNumber: header.number,
         blockHash: header.hash,
-        from: base58FromHex(fromTopic.slice(24)),
-        to: base58FromHex(toTopic.slice(24)),
+        from: toBase58(fromTopic.slice(24)),
+        to: toBase58(toTopic.slice(24)),
         amount,
       });
     });
   }
   return out;
+}
+
+/**
+ * A base58 encoder that remembers up to `limit` recent addresses: hot wallets, exchanges and
+ * the token's big holders recur in almost every block, and base58 is the costliest step of a scan.
+ */
+export function memoizedBase58(limit = 50_000): (hex: string) => string {
+  const cache = new Map<string, string>();
+  return (hex) => {
+    const key = hex.length === 40 ? hex.toLowerCase() : hex.slice(2).toLowerCase();
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    const encoded = base58FromHex(`41${key}`);
+    if (cache.size >= limit) cache.clear();
+    cache.set(key, encoded);
+    return encoded;
+  };
 }
