@@ -240,6 +240,75 @@ describe('Tron node double (real tronweb client)', () => {
     expect(failed.receipt.energy_fee).toBeLessThanOrEqual(1_000_000);
   });
 
+  it('includes a TRC-20 transfer beyond the sender balance as REVERT (energy burned, nothing moved)', async () => {
+    const { transaction } = await tronWeb.transactionBuilder.triggerSmartContract(
+      token,
+      'transfer(address,uint256)',
+      { feeLimit: 100_000_000, txLocal: true },
+      [
+        { type: 'address', value: ALICE },
+        { type: 'uint256', value: '1' },
+      ],
+      CAROL,
+    );
+    const tx = await tronWeb.trx.sign(transaction, CAROL_KEY, true, true);
+    expect((await broadcast(tronWeb, tx)).result).toBe(true);
+    const carolBefore = node.balance(CAROL);
+    node.produce(1);
+    const info = (await tronWeb.trx.getUnconfirmedTransactionInfo(tx.txID)) as unknown as { result: string; fee: number; receipt: { result: string } };
+    expect(info.receipt.result).toBe('REVERT');
+    expect(info.result).toBe('FAILED');
+    expect(BigInt(info.fee)).toBe(carolBefore - node.balance(CAROL));
+    expect(node.tokenBalance(token, CAROL)).toBe(0n);
+    const dryRun = (await tronWeb.transactionBuilder
+      .estimateEnergy(
+        token,
+        'transfer(address,uint256)',
+        {},
+        [
+          { type: 'address', value: ALICE },
+          { type: 'uint256', value: '1' },
+        ],
+        CAROL,
+      )
+      .catch((error: unknown) => String(error))) as string;
+    expect(dryRun).toContain('REVERT');
+  });
+
+  it('keeps token contracts apart: a look-alike token moves its own balances only', async () => {
+    const fake = node.deployToken('USDT');
+    node.mint(fake, ALICE, 50n);
+    const { transaction } = await tronWeb.transactionBuilder.triggerSmartContract(
+      fake,
+      'transfer(address,uint256)',
+      { feeLimit: 100_000_000, txLocal: true },
+      [
+        { type: 'address', value: CAROL },
+        { type: 'uint256', value: '50' },
+      ],
+      ALICE,
+    );
+    const tx = await tronWeb.trx.sign(transaction, ALICE_KEY, true, true);
+    expect((await broadcast(tronWeb, tx)).result).toBe(true);
+    node.produce(1);
+    expect(node.tokenBalance(fake, CAROL)).toBe(50n);
+    expect(node.tokenBalance(token, CAROL)).toBe(0n);
+    const info = (await tronWeb.trx.getUnconfirmedTransactionInfo(tx.txID)) as unknown as { log: { address: string }[] };
+    expect(`41${info.log[0]?.address}`).toBe(toHex41(fake));
+  });
+
+  it('re-includes the forked-away transactions when asked (same txID, new block)', async () => {
+    node.produce(4);
+    const tx = await signedTrx(tronWeb, BOB, 1n * TRX, ALICE, ALICE_KEY);
+    expect((await broadcast(tronWeb, tx)).result).toBe(true);
+    const height = node.produce(1);
+    const before = node.chain.find(tx.txID)?.block.id;
+    node.fork(1, { reinclude: true });
+    const after = node.chain.find(tx.txID);
+    expect(after?.block.number).toBe(height);
+    expect(after?.block.id).not.toBe(before);
+  });
+
   it('forks unsolidified blocks away (their transactions vanish) and refuses to fork solidified ones', async () => {
     node.produce(4);
     const tx = await signedTrx(tronWeb, BOB, 1n * TRX, ALICE, ALICE_KEY);
