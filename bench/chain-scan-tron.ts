@@ -10,11 +10,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { createTronWeb } from '../apps/server/src/modules/chains/tron/client.js';
 import { TRON_GENESIS_BLOCK_ID } from '../apps/server/src/modules/chains/tron/genesis.js';
 import { TronChainReader } from '../apps/server/src/modules/chains/tron/reader.js';
 import { base58FromHex } from '../apps/server/src/modules/chains/tron/wire.js';
-import { TRON_KEYS, TronNode, tronAddressOf, tronWebFor } from '../tests/support/tron-node/index.js';
+import { encodeRawData, TRON_KEYS, TronNode, toHex41, tronAddressOf } from '../tests/support/tron-node/index.js';
 
 const blocks = Number(process.argv[2] ?? 40);
 const perBlock = Number(process.argv[3] ?? 300);
@@ -32,33 +34,43 @@ try {
   const deposits = Array.from({ length: ADDRESSES }, () => base58FromHex(`41${randomBytes(20).toString('hex')}`));
   const watched = new Set(deposits);
 
-  // Build the chain: every transaction signed by tronweb and verified by the node on broadcast.
-  const tronWeb = tronWebFor(node);
+  // Build the chain fast but honestly: each transaction is signed here (secp256k1 over its
+  // txID) and verified by the node on broadcast, without tronweb's slower builder.
   const setupStarted = performance.now();
   const first = node.chain.head.number + 1;
+  const owner = toHex41(payer);
+  const contract = toHex41(usdt);
+  const key = hexToBytes(payerKey);
   for (let b = 0; b < blocks; b++) {
     const head = node.chain.head;
-    const blockHeader = {
-      ref_block_bytes: (head.number & 0xffff).toString(16).padStart(4, '0'),
-      ref_block_hash: head.id.slice(16, 32),
-      expiration: head.timestamp + 60_000,
-      timestamp: head.timestamp,
-    };
     for (let i = 0; i < perBlock; i++) {
       // Half to deposit addresses, half elsewhere: the reader returns all, matching keeps ours.
-      const to = i % 2 === 0 ? (deposits[(b * perBlock + i) % ADDRESSES] ?? payer) : base58FromHex(`41${randomBytes(20).toString('hex')}`);
-      const { transaction } = await tronWeb.transactionBuilder.triggerSmartContract(
-        usdt,
-        'transfer(address,uint256)',
-        { feeLimit: 100_000_000, txLocal: true, blockHeader },
-        [
-          { type: 'address', value: to },
-          { type: 'uint256', value: String(1_000_000 + i) },
+      const to = i % 2 === 0 ? toHex41(deposits[(b * perBlock + i) % ADDRESSES] ?? payer) : `41${randomBytes(20).toString('hex')}`;
+      const raw_data = {
+        contract: [
+          {
+            parameter: {
+              value: {
+                data: `a9059cbb${to.slice(2).padStart(64, '0')}${(1_000_000 + i).toString(16).padStart(64, '0')}`,
+                owner_address: owner,
+                contract_address: contract,
+              },
+              type_url: 'type.googleapis.com/protocol.TriggerSmartContract',
+            },
+            type: 'TriggerSmartContract',
+          },
         ],
-        payer,
-      );
-      const signed = await tronWeb.trx.sign(transaction, payerKey, true, false);
-      const outcome = node.chain.broadcast(JSON.parse(JSON.stringify(signed)));
+        ref_block_bytes: (head.number & 0xffff).toString(16).padStart(4, '0'),
+        ref_block_hash: head.id.slice(16, 32),
+        expiration: head.timestamp + 60_000,
+        fee_limit: 100_000_000,
+        timestamp: head.timestamp,
+      };
+      const { rawDataHex, txID } = encodeRawData(raw_data);
+      const sig = secp256k1.sign(hexToBytes(txID), key, { prehash: false, format: 'recovered' });
+      // noble's recovered format puts the recovery bit first; java-tron wants r‖s‖v (v = 27/28).
+      const signature = `${bytesToHex(sig.subarray(1))}${((sig[0] ?? 0) + 27).toString(16)}`;
+      const outcome = node.chain.broadcast({ txID, raw_data, raw_data_hex: rawDataHex, signature: [signature] });
       if (!outcome.ok) throw new Error(`broadcast refused: ${outcome.code} ${outcome.message}`);
     }
     node.produce(1);
@@ -74,6 +86,7 @@ try {
   });
   await reader.verifyNetwork();
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   let transfers = 0;
   let matched = 0;
   const batch = 10n;
@@ -85,10 +98,16 @@ try {
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  // The node double serves from this same process, so CPU time includes the node's own work too (pessimistic).
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const scanned = last - first + 1;
   const rate = scanned / seconds;
   console.log(`scanned ${scanned} blocks (${transfers} transfers, ${matched} to deposit addresses) in ${seconds.toFixed(2)} s`);
-  console.log(`${rate.toFixed(1)} blocks/s = ${(rate * BLOCK_SECONDS).toFixed(0)}× real time (goal ≥ 100×)`);
+  console.log(`${rate.toFixed(1)} blocks/s = ${(rate * BLOCK_SECONDS).toFixed(0)}× real time by the wall clock (goal ≥ 100×)`);
+  console.log(
+    `CPU: ${((cpuSeconds / scanned) * 1000).toFixed(1)} ms per block (reader + node double) = ${(BLOCK_SECONDS / (cpuSeconds / scanned)).toFixed(0)}× real time on one core`,
+  );
   if (matched !== (blocks * perBlock) / 2) throw new Error(`expected ${(blocks * perBlock) / 2} matches, got ${matched}`);
 } finally {
   await node.stop();
