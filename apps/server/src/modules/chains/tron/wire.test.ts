@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { accountSchema, broadcastSchema, estimateEnergySchema, feeParameters, nodeMessage } from './payout-wire.js';
-import { base58FromHex, blockTransfers, hexFromAddress, memoizedBase58, parseBlock, toChainBlock, transactionInfoListSchema } from './wire.js';
+import {
+  base58FromHex,
+  blockTransfers,
+  hexFromAddress,
+  memoizedBase58,
+  parseBlock,
+  toChainBlock,
+  transactionInfoListSchema,
+  transactionInfoSchema,
+} from './wire.js';
 
 // Fixtures follow the response examples of the java-tron HTTP API documentation.
 function fixture(name: string): unknown {
@@ -13,12 +22,17 @@ const USDT = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t';
 describe('Tron wire parsing (java-tron HTTP JSON)', () => {
   it('reads receipts by block number, with int64 fields as numbers or strings', () => {
     const infos = transactionInfoListSchema.parse(fixture('gettransactioninfobyblocknum.json'));
-    expect(infos).toHaveLength(2);
-    expect(infos[0]?.fee).toBe(267_000n);
+    expect(infos.map((i) => i.id)).toEqual([
+      'ff44a2823a870c12f12a4ca6e7647650356bc2bb5e02c5855312cf2db4c950c1',
+      '0419405287081aa44f4d78725e6fabac8d14e71abf9e28825ad4f4e61a5bccb7',
+    ]);
     expect(infos[0]?.blockNumber).toBe(66_987_565n);
-    expect(infos[0]?.receipt?.net_fee).toBe(267_000n);
-    const asStrings = transactionInfoListSchema.parse([{ id: 'ff'.repeat(32), fee: '267000', blockNumber: '66987565' }]);
-    expect(asStrings[0]?.fee).toBe(267_000n);
+    // The full receipt (what a payout's status reads): fees as bigints, from numbers or strings.
+    const [first] = fixture('gettransactioninfobyblocknum.json') as unknown[];
+    const receipt = transactionInfoSchema.parse(first);
+    expect(receipt.fee).toBe(267_000n);
+    expect(receipt.receipt?.net_fee).toBe(267_000n);
+    expect(transactionInfoSchema.parse({ id: 'ff'.repeat(32), fee: '267000', blockNumber: '66987565' }).fee).toBe(267_000n);
     // java-tron answers {} for block 0 and [] for an empty block.
     expect(transactionInfoListSchema.parse({})).toEqual([]);
     expect(transactionInfoListSchema.parse([])).toEqual([]);
@@ -37,6 +51,11 @@ describe('Tron wire parsing (java-tron HTTP JSON)', () => {
     });
     expect(parseBlock({})).toBeNull();
     expect(() => parseBlock({ blockID: 'short', block_header: {} })).toThrow();
+    const header = { blockID: 'ab'.repeat(32), block_header: { raw_data: { number: 5, parentHash: 'cd'.repeat(32) } } };
+    expect(() =>
+      parseBlock({ ...header, transactions: [{ txID: 'ef'.repeat(32), raw_data: { contract: [{ type: 'TransferContract', parameter: { value: 'x' } }] } }] }),
+    ).toThrow();
+    expect(() => parseBlock({ ...header, transactions: [{ txID: 'ef'.repeat(32), raw_data: {} }] })).toThrow();
   });
 
   it('finds TRX transfers and USDT Transfer logs of SUCCESS receipts only, from the configured contract only', () => {

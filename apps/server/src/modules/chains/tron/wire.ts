@@ -14,20 +14,19 @@ import type { ChainBlock, NetworkSymbol, TransferObservation } from '../adapter.
 const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform((v) => BigInt(v));
 const hex = z.string().regex(/^[0-9a-fA-F]*$/);
 
+// Only the fields the scan reads are validated (blocks of hundreds of transactions are parsed
+// at up to 100× real time); the contract's own fields are checked where they are used.
+const plainObject = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object');
+
 const contractSchema = z.object({
   type: z.string(),
-  parameter: z.object({ value: z.record(z.string(), z.unknown()), type_url: z.string().optional() }),
+  parameter: z.object({ value: plainObject }),
 });
 
 const transactionSchema = z.object({
   txID: hex.length(64),
   ret: z.array(z.object({ contractRet: z.string().optional() })).optional(),
-  raw_data: z.object({
-    contract: z.array(contractSchema),
-    expiration: int64.optional(),
-    timestamp: int64.optional(),
-    fee_limit: int64.optional(),
-  }),
+  raw_data: z.object({ contract: z.array(contractSchema) }),
 });
 
 export const blockSchema = z.object({
@@ -68,9 +67,19 @@ export const transactionInfoSchema = z.object({
 
 export type WireTransactionInfo = z.infer<typeof transactionInfoSchema>;
 
+/** What the scan needs of a receipt: its id and block, its result and its logs. */
+const scanInfoSchema = z.object({
+  id: hex.length(64),
+  blockNumber: int64.optional(),
+  receipt: z.object({ result: z.string().optional() }).optional(),
+  log: z.array(logSchema).optional(),
+});
+
+export type ScanTransactionInfo = z.infer<typeof scanInfoSchema>;
+
 /** gettransactioninfobyblocknum: an array; java-tron answers `{}` for block 0 and `[]` for an empty block. */
 export const transactionInfoListSchema = z.union([
-  z.array(transactionInfoSchema),
+  z.array(scanInfoSchema),
   z
     .object({})
     .strict()
@@ -138,7 +147,7 @@ function amountField(value: Record<string, unknown>, key: string): bigint {
 export function blockTransfers(
   network: NetworkSymbol,
   block: WireBlock,
-  infos: readonly WireTransactionInfo[],
+  infos: readonly ScanTransactionInfo[],
   tokenContract: string,
   toBase58: (hex: string) => string = base58FromHex,
 ): TransferObservation[] {
