@@ -30,7 +30,7 @@ describe('Tron start-up network check (paygate process)', () => {
     expect(await paygate.exited).toBe(1);
     expect(paygate.output).toContain(`serves chain genesis ${SHASTA_GENESIS_ID}`);
     expect(paygate.output).toContain('NetworkMismatchError');
-  });
+  }, 120_000);
 
   it('starts against a node with the mainnet genesis and says so', async () => {
     const paygate = new PaygateProcess(await freePort(), env(mainnet.url, mkdtempSync(join(tmpdir(), 'paygate-tron-'))));
@@ -41,5 +41,6 @@ describe('Tron start-up network check (paygate process)', () => {
     } finally {
       await paygate.stop();
     }
-  });
+    // A real process migrating an embedded database: slow on a loaded machine.
+  }, 120_000);
 });
