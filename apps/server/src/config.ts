@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type ChainConfig, chainEnvironmentSchema, resolveChainConfig } from './chain-config.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './modules/callbacks/retry-schedule.js';
 import { type PayoutConfig, payoutEnvironmentShape, resolvePayoutConfig } from './payout-config.js';
+import { resolveTronConfig, type TronConfig, tronEnvironmentShape } from './tron-config.js';
 
 /**
  * The whole of Paygate's configuration, read from the environment exactly once
@@ -68,7 +69,8 @@ export const environmentSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .extend(chainEnvironmentSchema.shape)
-  .extend(payoutEnvironmentShape);
+  .extend(payoutEnvironmentShape)
+  .extend(tronEnvironmentShape);
 
 export type Environment = z.infer<typeof environmentSchema>;
 
@@ -123,6 +125,8 @@ export interface Config {
   readonly payouts: PayoutConfig;
   /** Ethereum nodes, token contracts, confirmation depth and scanning (see chain-config.ts). */
   readonly chains: ChainConfig;
+  /** Tron networks backed by a java-tron node (tron-config.ts). */
+  readonly tron: TronConfig;
 }
 
 /** Thrown when the environment does not describe a runnable Paygate; the message lists every problem. */
@@ -166,6 +170,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       `PAYGATE_CALLBACK_MAX_IN_FLIGHT: must be at least PAYGATE_CALLBACK_BATCH_SIZE (${env.PAYGATE_CALLBACK_BATCH_SIZE}); a worker holds every delivery it claims`,
     );
   }
+  const tron = resolveTronConfig(env);
+  problems.push(...tron.problems);
   const embedded = env.DATABASE_URL === undefined;
   const mode = env.PAYGATE_ENV ?? (embedded ? 'development' : 'production');
   const chains = resolveChainConfig(env);
@@ -228,5 +234,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ...(env.PAYGATE_ETHEREUM_XPUB !== undefined ? { ethereum: env.PAYGATE_ETHEREUM_XPUB } : {}),
       ...(env.PAYGATE_TRON_XPUB !== undefined ? { tron: env.PAYGATE_TRON_XPUB } : {}),
     },
+    tron: tron.tron,
   };
 }

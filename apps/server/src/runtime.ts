@@ -29,6 +29,7 @@ import { PayoutStore } from './modules/chains/payouts/store.js';
 import { startPayoutWorkers } from './modules/chains/payouts/worker.js';
 import { scannerStatuses } from './modules/chains/scanner/status.js';
 import { ScannerStore } from './modules/chains/scanner/store.js';
+import { verifyTronNetworks } from './modules/chains/tron/setup.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
 import { NonceStore } from './modules/keypairs/nonce-store.js';
@@ -212,6 +213,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   // A node of the wrong network refuses the start before anything is opened.
   const workerRole = config.role === 'all' || config.role === 'worker';
   const chainNodes = workerRole ? await connectChainNodes(config.chains, logger) : [];
+  if (workerRole) await verifyTronNetworks(config.tron.networks, logger);
   // PostgreSQL is built for many processes; the embedded database belongs to exactly one.
   const lock = lockEmbeddedDatabase(config.database);
   const undo: (() => Promise<unknown>)[] = [];
