@@ -31,6 +31,8 @@ export interface TestServerOptions {
   readonly signatureWindowSeconds?: number;
   readonly callbackSourceIps?: readonly string[];
   readonly allowHttpCallbacks?: boolean;
+  /** How long a request may take to arrive before 408 (default 30 s, like production). */
+  readonly requestTimeoutMs?: number;
   /** Add test-only routes before the app is sealed. */
   readonly configure?: (app: FastifyInstance, services: Services) => void;
   /** Chain payout settings (which networks a node backs); without them every network is simulated. */
@@ -69,6 +71,7 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
       publicUrl: options.publicUrl,
       trustProxy: options.trustProxy ?? false,
       bodyLimitBytes: 64 * 1024,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       sessionTtlSeconds: 3600,
       signatureWindowSeconds: options.signatureWindowSeconds ?? 300,
       callbackSourceIps: options.callbackSourceIps ?? ['127.0.0.2'],

@@ -35,6 +35,7 @@ export const environmentSchema = z.object({
   PAYGATE_TRUST_PROXY: z.string().optional(),
   PAYGATE_DASHBOARD_DIR: z.string().optional(),
   PAYGATE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+  PAYGATE_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   PAYGATE_SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -89,6 +90,8 @@ export interface Config {
   readonly trustProxy: boolean | string | string[];
   readonly dashboardDir: string | undefined;
   readonly bodyLimitBytes: number;
+  /** A request's headers and body must arrive within this long (then 408 and the connection is closed). */
+  readonly requestTimeoutSeconds: number;
   readonly sessionTtlSeconds: number;
   readonly reauthWindowSeconds: number;
   readonly shutdownTimeoutSeconds: number;
@@ -188,6 +191,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     trustProxy: parseTrustProxy(env.PAYGATE_TRUST_PROXY),
     dashboardDir: env.PAYGATE_DASHBOARD_DIR,
     bodyLimitBytes: env.PAYGATE_BODY_LIMIT_BYTES,
+    requestTimeoutSeconds: env.PAYGATE_REQUEST_TIMEOUT_SECONDS,
     sessionTtlSeconds: env.PAYGATE_SESSION_TTL_HOURS * 3600,
     reauthWindowSeconds: env.PAYGATE_REAUTH_WINDOW_SECONDS,
     shutdownTimeoutSeconds: env.PAYGATE_SHUTDOWN_TIMEOUT_SECONDS,

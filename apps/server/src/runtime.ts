@@ -170,6 +170,7 @@ export function buildAppFromConfig(services: Services, config: Config, logger: L
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       bodyLimitBytes: config.bodyLimitBytes,
+      requestTimeoutMs: config.requestTimeoutSeconds * 1000,
       sessionTtlSeconds: config.sessionTtlSeconds,
       signatureWindowSeconds: config.signatureWindowSeconds,
       callbackSourceIps: config.callbackSourceIps,
@@ -236,7 +237,14 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       undo.push(async () => services.requestLog?.stop());
     } else {
       // A worker serves health and metrics only, on the same PORT setting.
-      app = await buildOpsApp({ logger, database, metrics: services.metrics, version: VERSION, role: config.role });
+      app = await buildOpsApp({
+        logger,
+        database,
+        metrics: services.metrics,
+        version: VERSION,
+        role: config.role,
+        requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+      });
     }
     undo.push(() => app.close());
     await listenOn(app, config);

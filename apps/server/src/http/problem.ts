@@ -24,6 +24,13 @@ export const problemSchema = z
 
 export type Problem = z.infer<typeof problemSchema>;
 
+/** Conservative security headers on every response (the dashboard is same-origin only). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
 export function problemFor(error: AppError, requestId: string): Problem {
   return {
     type: `urn:paygate:error:${error.code}`,
