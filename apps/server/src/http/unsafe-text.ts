@@ -18,7 +18,7 @@ function problemOf(text: string): string | undefined {
 
 /** A key as it can be shown in a field path: the offending characters spelled as escapes. */
 function printable(key: string): string {
-  return key.replace(/\u0000/g, '\\u0000').replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return key.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 /** A body full of bad strings is answered with the first few, not a megabyte of errors. */
