@@ -24,7 +24,8 @@ export interface TestServer {
 
 export interface TestServerOptions {
   readonly clock?: Clock;
-  readonly dashboard?: boolean;
+  /** Serve the built dashboard (true), or the one in this folder. */
+  readonly dashboard?: boolean | string;
   readonly publicUrl?: string;
   readonly trustProxy?: boolean;
   readonly reauthWindowSeconds?: number;
@@ -75,7 +76,7 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
       sessionTtlSeconds: 3600,
       signatureWindowSeconds: options.signatureWindowSeconds ?? 300,
       callbackSourceIps: options.callbackSourceIps ?? ['127.0.0.2'],
-      dashboardDir: options.dashboard === true ? DEFAULT_DASHBOARD_DIR : undefined,
+      dashboardDir: options.dashboard === true ? DEFAULT_DASHBOARD_DIR : typeof options.dashboard === 'string' ? options.dashboard : undefined,
     },
   });
   options.configure?.(app, services);

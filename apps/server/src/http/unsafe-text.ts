@@ -10,9 +10,9 @@ import { AppError, type FieldError } from '../lib/errors.js';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function problemOf(text: string): string | undefined {
-  if (text.includes('\u0000')) return 'Must not contain the NUL character (U+0000)';
+  if (text.includes('\u0000')) return 'the NUL character (U+0000)';
   LONE_SURROGATE.lastIndex = 0;
-  if (LONE_SURROGATE.test(text)) return 'Must not contain an unpaired UTF-16 surrogate';
+  if (LONE_SURROGATE.test(text)) return 'an unpaired UTF-16 surrogate';
   return undefined;
 }
 
@@ -31,14 +31,14 @@ function collect(root: unknown, rootPath: string, out: FieldError[]): void {
     const [value, path] = next;
     if (typeof value === 'string') {
       const message = problemOf(value);
-      if (message !== undefined) out.push({ field: path, message });
+      if (message !== undefined) out.push({ field: path, message: `Must not contain ${message}` });
     } else if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}.${i}`]);
     } else if (value !== null && typeof value === 'object') {
       const children = Object.entries(value).map(([key, item]): [unknown, string, string] => [item, `${path}.${printable(key)}`, key]);
       for (const [, itemPath, key] of children) {
         const keyProblem = problemOf(key);
-        if (keyProblem !== undefined) out.push({ field: itemPath, message: `Field name: ${keyProblem.toLowerCase()}` });
+        if (keyProblem !== undefined) out.push({ field: itemPath, message: `The field name must not contain ${keyProblem}` });
       }
       for (const [item, itemPath] of children.reverse()) stack.push([item, itemPath]);
     }
