@@ -197,6 +197,20 @@ describeEachDatabase('hostile input', (kind) => {
     });
   });
 
+  describe('races', () => {
+    it('parallel sign-ups with one e-mail: one account, every other answer 409 email_taken (never a 500)', async () => {
+      const email = `race.${kind}@example.com`;
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          server.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: 'correct horse battery', name: `R${i}`, businessName: `Race ${i}` } }),
+        ),
+      );
+      const statuses = answers.map((a) => a.statusCode).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+      for (const a of answers.filter((x) => x.statusCode === 409)) expect(a.json()).toMatchObject({ code: 'email_taken' });
+    });
+  });
+
   describe('the OpenAPI document', () => {
     it('lists 400/413/415 on every operation that reads a body, 410 on sign-up, and errors as application/problem+json', async () => {
       const doc = (await server.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {

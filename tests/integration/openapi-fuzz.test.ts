@@ -416,6 +416,8 @@ describeEachDatabase('OpenAPI fuzz', (kind) => {
         }
         rememberSecrets(answer.body);
         await repair(op, answer);
+        // Write the usage log now and then, so the usage routes answer with real rows too.
+        if (sent % 250 === 0) await server.services.requestLog?.flush();
       }
     };
     await Promise.all(Array.from({ length: PARALLEL }, worker));
@@ -428,6 +430,12 @@ describeEachDatabase('OpenAPI fuzz', (kind) => {
     expect(serverErrors).toBe(0);
     // Enough of the budget reached the routes' own logic, not just the validators.
     expect((statuses.get(200) ?? 0) + (statuses.get(201) ?? 0) + (statuses.get(202) ?? 0) + (statuses.get(204) ?? 0)).toBeGreaterThan(sent / 10);
+
+    // The usage log took every signed request the fuzzer made, hostile ones included.
+    await server.services.requestLog?.flush();
+    const usage = await owner.get(`/api/bps/${bpId}/usage/requests?limit=200`);
+    expect(usage.statusCode).toBe(200);
+    expect((usage.json() as { items: unknown[] }).items.length).toBeGreaterThan(100);
 
     // Still alive, nothing logged as an error, no secret in any log line.
     expect((await server.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
