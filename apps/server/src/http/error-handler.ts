@@ -33,7 +33,10 @@ export function toAppError(request: FastifyRequest, error: unknown): AppError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'The request body exceeds the size limit.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted; send application/json.`);
+      return new AppError(
+        'unsupported_media_type',
+        `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted; send JSON as application/json (charset=utf-8 is fine).`,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('malformed_json', 'The body is empty but Content-Type says JSON; send a JSON document or no Content-Type.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
