@@ -202,7 +202,11 @@ describeEachDatabase('hostile input', (kind) => {
       const email = `race.${kind}@example.com`;
       const answers = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          server.app.inject({ method: 'POST', url: '/api/auth/signup', payload: { email, password: 'correct horse battery', name: `R${i}`, businessName: `Race ${i}` } }),
+          server.app.inject({
+            method: 'POST',
+            url: '/api/auth/signup',
+            payload: { email, password: 'correct horse battery', name: `R${i}`, businessName: `Race ${i}` },
+          }),
         ),
       );
       const statuses = answers.map((a) => a.statusCode).sort();

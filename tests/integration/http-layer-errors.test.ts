@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../apps/server/src/lib/errors.js';
+import { createLogger } from '../../apps/server/src/lib/logger.js';
 import { createTestServer, type TestServer } from '../support/server.js';
 
 interface RawAnswer {
@@ -53,7 +54,7 @@ describe('HTTP-layer errors', () => {
   beforeAll(async () => {
     server = await createTestServer('pglite', {
       requestTimeoutMs: 600,
-      log: { level: 'info', destination: { write: (line: string) => void logs.push(line) } },
+      logger: createLogger('info', { write: (line: string) => void logs.push(line) }),
     });
     await server.listen();
   });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { isUniqueViolation } from './unique-violation.js';
 
 describe('isUniqueViolation', () => {
-  const violation = Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), { code: '23505', constraint: 'users_email_key' });
+  const violation = Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
+    code: '23505',
+    constraint: 'users_email_key',
+  });
 
   it('recognises SQLSTATE 23505, optionally of one constraint', () => {
     expect(isUniqueViolation(violation)).toBe(true);
