@@ -24,13 +24,16 @@ export interface TestServer {
 
 export interface TestServerOptions {
   readonly clock?: Clock;
-  readonly dashboard?: boolean;
+  /** Serve the built dashboard (true), or the one in this folder. */
+  readonly dashboard?: boolean | string;
   readonly publicUrl?: string;
   readonly trustProxy?: boolean;
   readonly reauthWindowSeconds?: number;
   readonly signatureWindowSeconds?: number;
   readonly callbackSourceIps?: readonly string[];
   readonly allowHttpCallbacks?: boolean;
+  /** How long a request may take to arrive before 408 (default 30 s, like production). */
+  readonly requestTimeoutMs?: number;
   /** Add test-only routes before the app is sealed. */
   readonly configure?: (app: FastifyInstance, services: Services) => void;
   /** Chain payout settings (which networks a node backs); without them every network is simulated. */
@@ -69,10 +72,11 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
       publicUrl: options.publicUrl,
       trustProxy: options.trustProxy ?? false,
       bodyLimitBytes: 64 * 1024,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       sessionTtlSeconds: 3600,
       signatureWindowSeconds: options.signatureWindowSeconds ?? 300,
       callbackSourceIps: options.callbackSourceIps ?? ['127.0.0.2'],
-      dashboardDir: options.dashboard === true ? DEFAULT_DASHBOARD_DIR : undefined,
+      dashboardDir: options.dashboard === true ? DEFAULT_DASHBOARD_DIR : typeof options.dashboard === 'string' ? options.dashboard : undefined,
     },
   });
   options.configure?.(app, services);

@@ -52,6 +52,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PAYGATE_CALLBACK_REQUESTS_PER_URL: '0' })).toThrow(/PAYGATE_CALLBACK_REQUESTS_PER_URL/);
   });
 
+  it('closes stalled requests after 30 s by default; the limit is configurable within 1 s – 1 h', () => {
+    expect(loadConfig({}).requestTimeoutSeconds).toBe(30);
+    expect(loadConfig({ PAYGATE_REQUEST_TIMEOUT_SECONDS: '5' }).requestTimeoutSeconds).toBe(5);
+    for (const bad of ['0', '3601', 'soon']) expect(() => loadConfig({ PAYGATE_REQUEST_TIMEOUT_SECONDS: bad })).toThrow(/PAYGATE_REQUEST_TIMEOUT_SECONDS/);
+  });
+
   it('treats empty strings as unset and parses proxy trust lists', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).port).toBe(3000);
     expect(loadConfig({ PAYGATE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);

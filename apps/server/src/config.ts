@@ -46,6 +46,7 @@ export const environmentSchema = z
       .default(24 * 7),
     PAYGATE_REAUTH_WINDOW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
     PAYGATE_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
+    PAYGATE_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     PAYGATE_SIGNATURE_WINDOW_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
     PAYGATE_CALLBACK_SOURCE_IPS: z
       .string()
@@ -94,6 +95,8 @@ export interface Config {
   readonly trustProxy: boolean | string | string[];
   readonly dashboardDir: string | undefined;
   readonly bodyLimitBytes: number;
+  /** A request's headers and body must arrive within this long (then 408 and the connection is closed). */
+  readonly requestTimeoutSeconds: number;
   readonly sessionTtlSeconds: number;
   readonly reauthWindowSeconds: number;
   readonly shutdownTimeoutSeconds: number;
@@ -200,6 +203,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     trustProxy: parseTrustProxy(env.PAYGATE_TRUST_PROXY),
     dashboardDir: env.PAYGATE_DASHBOARD_DIR,
     bodyLimitBytes: env.PAYGATE_BODY_LIMIT_BYTES,
+    requestTimeoutSeconds: env.PAYGATE_REQUEST_TIMEOUT_SECONDS,
     sessionTtlSeconds: env.PAYGATE_SESSION_TTL_HOURS * 3600,
     reauthWindowSeconds: env.PAYGATE_REAUTH_WINDOW_SECONDS,
     shutdownTimeoutSeconds: env.PAYGATE_SHUTDOWN_TIMEOUT_SECONDS,

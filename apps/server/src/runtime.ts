@@ -183,6 +183,7 @@ export function buildAppFromConfig(services: Services, config: Config, logger: L
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       bodyLimitBytes: config.bodyLimitBytes,
+      requestTimeoutMs: config.requestTimeoutSeconds * 1000,
       sessionTtlSeconds: config.sessionTtlSeconds,
       signatureWindowSeconds: config.signatureWindowSeconds,
       callbackSourceIps: config.callbackSourceIps,
@@ -260,6 +261,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         version: VERSION,
         role: config.role,
         chainStatus: () => scannerStatuses(services.scannerStore, systemClock),
+        requestTimeoutMs: config.requestTimeoutSeconds * 1000,
       });
     }
     undo.push(() => app.close());

@@ -6,7 +6,6 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { registerAccountsRoutes } from '../modules/accounts/routes.js';
 import { registerAuditRoutes } from '../modules/audit/routes.js';
@@ -20,13 +19,16 @@ import { registerPaymentsRoutes } from '../modules/payments/routes.js';
 import { registerSystemRoutes } from '../modules/system/routes.js';
 import { registerUsageRoutes } from '../modules/usage/routes.js';
 import type { Services } from '../runtime.js';
+import { documentHttpErrors } from './documented-errors.js';
 import { toAppError } from './error-handler.js';
 import { registerJsonParser } from './json-body.js';
 import { trackRoutes } from './method-not-allowed.js';
 import { instrument } from './metrics.js';
-import { sendProblem } from './problem.js';
+import { SECURITY_HEADERS, sendProblem } from './problem.js';
+import { answerWhileClosing, connectionOptions } from './server-options.js';
 import { createSessionGuard } from './session-auth.js';
 import { createSignatureGuard } from './signature-auth.js';
+import { registerUnsafeTextGuard } from './unsafe-text.js';
 
 export interface AppDeps {
   readonly logger: FastifyBaseLogger;
@@ -37,6 +39,8 @@ export interface AppDeps {
     readonly publicUrl: string | undefined;
     readonly trustProxy: boolean | string | string[];
     readonly bodyLimitBytes: number;
+    /** Headers and body must arrive within this long, or the request is answered 408 and closed. */
+    readonly requestTimeoutMs: number;
     readonly sessionTtlSeconds: number;
     readonly signatureWindowSeconds: number;
     readonly callbackSourceIps: readonly string[];
@@ -64,23 +68,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId('req');
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    ...connectionOptions({ requestTimeoutMs: options.requestTimeoutMs }, deps.logger, services.metrics),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const allowedMethods = trackRoutes(app);
+  const notFound = trackRoutes(app);
+  documentHttpErrors(app);
   registerJsonParser(app);
+  registerUnsafeTextGuard(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  // Conservative security headers on everything; the dashboard is same-origin only.
+  answerWhileClosing(app);
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     return payload;
   });
   instrument(app, services.metrics);
@@ -188,15 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (dashboard !== undefined && !isApi && (request.method === 'GET' || request.method === 'HEAD') && !/\.[a-z0-9]+$/i.test(path)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
-    const allow = allowedMethods(path);
-    if (allow.length > 0) {
-      return sendProblem(
-        request,
-        reply,
-        new AppError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allow.join(', ')}.`, { allow }, { allow: allow.join(', ') }),
-      );
-    }
-    return sendProblem(request, reply, new AppError('route_not_found', `No route ${request.method} ${path}. See /docs for the API reference.`));
+    return sendProblem(request, reply, notFound(request.method, path));
   });
 
   return app;

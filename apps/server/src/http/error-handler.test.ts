@@ -28,6 +28,11 @@ describe('toAppError', () => {
     }
   });
 
+  it('a client that hung up mid-body is its own 400, not a lost database (both say ECONNRESET)', () => {
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 });
+    expect(toAppError(request, aborted).code).toBe('bad_request');
+  });
+
   it('hides everything else behind internal_error', () => {
     const mapped = toAppError(request, new TypeError("Cannot read properties of undefined (reading 'x')"));
     expect(mapped.code).toBe('internal_error');

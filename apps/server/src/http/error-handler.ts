@@ -33,7 +33,10 @@ export function toAppError(request: FastifyRequest, error: unknown): AppError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'The request body exceeds the size limit.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted; send application/json.`);
+      return new AppError(
+        'unsupported_media_type',
+        `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted; send JSON as application/json (charset=utf-8 is fine).`,
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('malformed_json', 'The body is empty but Content-Type says JSON; send a JSON document or no Content-Type.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -42,11 +45,13 @@ export function toAppError(request: FastifyRequest, error: unknown): AppError {
       break;
   }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) return new AppError('malformed_json', 'The request body is not valid JSON.');
-  if (isDatabaseUnavailable(error))
-    return new AppError('database_unavailable', 'The database is unreachable; retry in a few seconds.', {}, { 'retry-after': '5' });
+  // Fastify marks what the client did wrong with a 4xx status — before the database check, since a
+  // client that hangs up mid-body surfaces as a 400 with code ECONNRESET, like a lost database.
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new AppError('bad_request', fastifyError.message);
   }
+  if (isDatabaseUnavailable(error))
+    return new AppError('database_unavailable', 'The database is unreachable; retry in a few seconds.', {}, { 'retry-after': '5' });
   return new AppError('internal_error', `An unexpected error occurred. Quote request id ${request.id} when contacting support.`);
 }
 

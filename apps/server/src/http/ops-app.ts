@@ -7,6 +7,7 @@ import { registerSystemRoutes } from '../modules/system/routes.js';
 import { errorHandler } from './error-handler.js';
 import type { Metrics } from './metrics.js';
 import { sendProblem } from './problem.js';
+import { answerWhileClosing, connectionOptions } from './server-options.js';
 
 export interface OpsAppDeps {
   readonly logger: FastifyBaseLogger;
@@ -15,6 +16,7 @@ export interface OpsAppDeps {
   readonly version: string;
   readonly role: string;
   readonly chainStatus?: () => Promise<ScannerStatus[]>;
+  readonly requestTimeoutMs: number;
 }
 
 /**
@@ -23,14 +25,19 @@ export interface OpsAppDeps {
  * counters like any other process.
  *
  * @example
- * const ops = await buildOpsApp({ logger, database, metrics, version: '0.1.0', role: 'worker' });
+ * const ops = await buildOpsApp({ logger, database, metrics, version: '0.1.0', role: 'worker', requestTimeoutMs: 30_000 });
  * await ops.listen({ port: 3001, host: '127.0.0.1' });
  */
 export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    forceCloseConnections: true,
+    ...connectionOptions({ requestTimeoutMs: deps.requestTimeoutMs }, deps.logger, deps.metrics),
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  answerWhileClosing(app);
   registerSystemRoutes(app, { database: deps.database, metrics: deps.metrics, version: deps.version, role: deps.role, chainStatus: deps.chainStatus });
   app.setNotFoundHandler(async (request, reply) =>
     sendProblem(

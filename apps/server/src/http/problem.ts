@@ -24,6 +24,21 @@ export const problemSchema = z
 
 export type Problem = z.infer<typeof problemSchema>;
 
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+/** How an error answer is documented in OpenAPI: the Problem schema under its own media type. */
+export const problemResponse = {
+  description: 'An error: an RFC 9457 problem document with a stable `code` (see docs/errors.md)',
+  content: { [PROBLEM_MEDIA_TYPE]: { schema: problemSchema } },
+} as const;
+
+/** Conservative security headers on every response (the dashboard is same-origin only). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
 export function problemFor(error: AppError, requestId: string): Problem {
   return {
     type: `urn:paygate:error:${error.code}`,
@@ -38,5 +53,5 @@ export function problemFor(error: AppError, requestId: string): Problem {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  return reply.code(error.status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(problemFor(error, request.id));
+  return reply.code(error.status).type(`${PROBLEM_MEDIA_TYPE}; charset=utf-8`).serializer(JSON.stringify).send(problemFor(error, request.id));
 }

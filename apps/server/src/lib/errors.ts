@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, title: 'The resource does not exist' },
   route_not_found: { status: 404, title: 'No such route' },
   method_not_allowed: { status: 405, title: 'Method not allowed on this route' },
+  request_timeout: { status: 408, title: 'The request was not received in time' },
   email_taken: { status: 409, title: 'An account with this e-mail already exists' },
   already_member: { status: 409, title: 'This user is already a member' },
   last_owner: { status: 409, title: 'A Business Partner must keep at least one owner' },
@@ -27,8 +28,10 @@ export const ERROR_CATALOGUE = {
   invitation_invalid: { status: 410, title: 'The invitation is expired, revoked or already used' },
   invitation_email_mismatch: { status: 403, title: 'The invitation was sent to another e-mail address' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  uri_too_long: { status: 414, title: 'The request URI is too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   too_many_attempts: { status: 429, title: 'Too many attempts; wait before trying again' },
+  headers_too_large: { status: 431, title: 'The request headers are too large' },
   signature_missing: { status: 401, title: 'The request is not signed' },
   signature_malformed: { status: 401, title: 'The request signature headers are malformed' },
   signature_invalid: { status: 401, title: 'The request signature does not verify' },
@@ -60,6 +63,7 @@ export const ERROR_CATALOGUE = {
   internal_error: { status: 500, title: 'Something went wrong on our side' },
   database_unavailable: { status: 503, title: 'The database is unavailable; retry shortly' },
   network_unavailable: { status: 503, title: 'No node is configured for this network' },
+  shutting_down: { status: 503, title: 'This server is shutting down; retry shortly' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -44,7 +44,7 @@ export function registerAccountsRoutes(root: FastifyInstance, deps: AccountsRout
       tags,
       summary: 'Create an account (and a Business Partner, unless joining by invitation)',
       body: s.signUpBody,
-      response: { 201: s.sessionSchema, ...errors },
+      response: { 201: s.sessionSchema, ...errors, 410: problemSchema },
     },
     handler: async (request, reply) => {
       const { token } = await accounts.signUp(request.body, originOf(request));

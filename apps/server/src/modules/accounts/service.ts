@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/unique-violation.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { newId, newToken } from '../../lib/ids.js';
@@ -79,12 +80,17 @@ export class AccountsService implements AccessChecks {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const existing = await this.#store.findUserByEmail(email, trx);
-      if (existing) throw new AppError('email_taken', 'An account with this e-mail already exists. Log in instead, or use another address.');
+      const taken = () => new AppError('email_taken', 'An account with this e-mail already exists. Log in instead, or use another address.');
+      if (existing) throw taken();
       const userId = newId('usr');
       await trx
         .insertInto('users')
         .values({ id: userId, email, name: input.name.trim(), password_hash: passwordHash, totp_secret_enc: null, totp_enabled_at: null, totp_last_step: null })
-        .execute();
+        .execute()
+        // A concurrent sign-up with the same address can pass the check above first.
+        .catch((error: unknown) => {
+          throw isUniqueViolation(error, 'users_email_key') ? taken() : error;
+        });
       const actor = userActor({ id: userId, email });
       if (input.invitationToken !== undefined) {
         const invitation = await openInvitation(trx, input.invitationToken, now);

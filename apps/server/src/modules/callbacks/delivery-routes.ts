@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { problemSchema } from '../../http/problem.js';
 import { originOf, sessionOf } from '../../http/session-auth.js';
 import { principalOf } from '../../http/signature-auth.js';
+import { fromNotAfterTo, fromNotAfterToIssue, isoInstant } from '../../lib/instants.js';
 import { bpIdParam } from '../accounts/schema.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { DeliveriesService } from './deliveries.js';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 422: problemSchema };
-const iso = z.iso.datetime({ offset: true });
+const iso = isoInstant;
 const deliveryId = z.string().regex(/^dlv_[0-9a-z]{26}$/, 'A delivery id (dlv_…)');
 const summary = z
   .object({
@@ -54,14 +55,16 @@ export function registerDeliveryRoutes(
       tags,
       summary: 'Callback deliveries, newest first',
       params: z.strictObject({ bpId: bpIdParam }),
-      querystring: z.strictObject({
-        kind: z.enum(['deposit', 'pendingDeposit', 'failedDeposit', 'payout', 'pendingPayout', 'failedPayout', 'verification']).optional(),
-        status: z.enum(['pending', 'delivering', 'succeeded', 'failed']).optional(),
-        from: iso.optional(),
-        to: iso.optional(),
-        limit: z.coerce.number().int().min(1).max(100).default(25),
-        cursor: deliveryId.optional(),
-      }),
+      querystring: z
+        .strictObject({
+          kind: z.enum(['deposit', 'pendingDeposit', 'failedDeposit', 'payout', 'pendingPayout', 'failedPayout', 'verification']).optional(),
+          status: z.enum(['pending', 'delivering', 'succeeded', 'failed']).optional(),
+          from: iso.optional(),
+          to: iso.optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(25),
+          cursor: deliveryId.optional(),
+        })
+        .refine(fromNotAfterTo, fromNotAfterToIssue),
       response: { 200: z.object({ items: z.array(summary), nextCursor: z.string().nullable() }), ...errors },
     },
     handler: async (request) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromNotAfterTo, fromNotAfterToIssue, isoInstant } from '../../lib/instants.js';
 
 const decimal = z.string().max(64).describe('Decimal string, e.g. "12.5" (never a JSON number)');
 
@@ -81,23 +82,25 @@ export const payoutBody = z.strictObject({
   token: z.string().min(1).max(16).optional().describe('USDT, or omit for the network coin'),
 });
 
-export const transactionsQuery = z.strictObject({
-  layer: z.enum(['L1', 'L2']).optional(),
-  status: z.enum(['Pending', 'Confirmed', 'Failed']).optional(),
-  type: z.enum(['Deposit', 'Withdrawal']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  hideSmall: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional()
-    .describe('Hide deposits worth less than 1 USDT'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce
-    .number()
-    .pipe(z.union([z.literal(10), z.literal(25), z.literal(50), z.literal(100)]))
-    .default(25),
-});
+export const transactionsQuery = z
+  .strictObject({
+    layer: z.enum(['L1', 'L2']).optional(),
+    status: z.enum(['Pending', 'Confirmed', 'Failed']).optional(),
+    type: z.enum(['Deposit', 'Withdrawal']).optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    hideSmall: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('Hide deposits worth less than 1 USDT'),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    limit: z.coerce
+      .number()
+      .pipe(z.union([z.literal(10), z.literal(25), z.literal(50), z.literal(100)]))
+      .default(25),
+  })
+  .refine(fromNotAfterTo, fromNotAfterToIssue);
 
 export const transactionPageSchema = z.object({ items: z.array(transactionSchema), page: z.number().int(), limit: z.number().int(), total: z.number().int() });
 

@@ -4,13 +4,14 @@ import { z } from 'zod';
 import { problemSchema } from '../../http/problem.js';
 import { sessionOf } from '../../http/session-auth.js';
 import { principalOf } from '../../http/signature-auth.js';
+import { fromNotAfterTo, fromNotAfterToIssue, isoInstant } from '../../lib/instants.js';
 import { bpIdParam } from '../accounts/schema.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { Overview, RequestLogQueries, RequestLogRow, UsageService } from './service.js';
 import { assertTimeZone } from './time-zone.js';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const iso = z.iso.datetime({ offset: true });
+const iso = isoInstant;
 
 export const overviewQuery = z.strictObject({
   range: z.enum(['1h', '24h', '7d', '30d', 'custom']).default('24h'),
@@ -134,21 +135,23 @@ export function registerUsageRoutes(
       tags,
       summary: 'Recent signed API requests, newest first',
       params: z.strictObject({ bpId: bpIdParam }),
-      querystring: z.strictObject({
-        status: z
-          .union([z.enum(['2xx', '3xx', '4xx', '5xx', 'errors']), z.coerce.number().int().min(100).max(599)])
-          .optional()
-          .describe('A status code, a class (4xx) or "errors" (≥ 400)'),
-        route: z.string().max(200).optional(),
-        keyId: z
-          .string()
-          .regex(/^kp_[0-9a-z]{26}$/)
-          .optional(),
-        from: iso.optional(),
-        to: iso.optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        cursor: z.string().max(200).optional(),
-      }),
+      querystring: z
+        .strictObject({
+          status: z
+            .union([z.enum(['2xx', '3xx', '4xx', '5xx', 'errors']), z.coerce.number().int().min(100).max(599)])
+            .optional()
+            .describe('A status code, a class (4xx) or "errors" (≥ 400)'),
+          route: z.string().max(200).optional(),
+          keyId: z
+            .string()
+            .regex(/^kp_[0-9a-z]{26}$/)
+            .optional(),
+          from: iso.optional(),
+          to: iso.optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(200).optional(),
+        })
+        .refine(fromNotAfterTo, fromNotAfterToIssue),
       response: { 200: z.object({ items: z.array(requestRowSchema), nextCursor: z.string().nullable(), routes: z.array(z.string()) }), ...errors },
     },
     handler: async (request) => {

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
+import { instantInRange } from '../../lib/instants.js';
 import { quantileMs } from './histogram.js';
 import { offsetMinutes } from './time-zone.js';
 
@@ -317,10 +318,14 @@ export function encodeCursor(row: RequestLogRow): string {
   return Buffer.from(`${row.occurredAt.toISOString()}|${row.requestId}`).toString('base64url');
 }
 
+/** What a request id looks like (minted `req_…` or a caller's well-formed x-request-id). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
 function decodeCursor(cursor: string): { at: Date; requestId: string } {
-  const [at, requestId] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [at, requestId, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const date = new Date(at ?? '');
-  if (requestId === undefined || Number.isNaN(date.getTime())) {
+  // A forged cursor must not carry text or instants the database refuses (that would be a 500).
+  if (requestId === undefined || rest.length > 0 || !REQUEST_ID.test(requestId) || !instantInRange(date.getTime())) {
     throw new AppError('validation_failed', 'The cursor is not one returned by this API.', {
       errors: [{ field: 'querystring.cursor', message: 'Invalid cursor' }],
     });
