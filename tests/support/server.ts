@@ -6,7 +6,7 @@ import type { Clock } from '../../apps/server/src/lib/clock.js';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
 import type { CredentialChecks } from '../../apps/server/src/modules/accounts/credentials.js';
 import type { PayoutConfig } from '../../apps/server/src/payout-config.js';
-import { createServices, DEFAULT_DASHBOARD_DIR, type Services } from '../../apps/server/src/runtime.js';
+import { createServices, DEFAULT_DASHBOARD_DIR, type ServiceConfig, type Services } from '../../apps/server/src/runtime.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
 /** A fixed master key for tests (never used outside them). */
@@ -31,6 +31,8 @@ export interface TestServerOptions {
   readonly signatureWindowSeconds?: number;
   readonly callbackSourceIps?: readonly string[];
   readonly allowHttpCallbacks?: boolean;
+  readonly allowHttpRedirects?: boolean;
+  readonly depositStatusLimits?: ServiceConfig['depositStatusLimits'];
   /** Add test-only routes before the app is sealed. */
   readonly configure?: (app: FastifyInstance, services: Services) => void;
   /** Chain payout settings (which networks a node backs); without them every network is simulated. */
@@ -54,6 +56,8 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
       reauthWindowSeconds: options.reauthWindowSeconds ?? 300,
       allowHttpCallbacks: options.allowHttpCallbacks ?? false,
       ...(options.payouts !== undefined ? { payouts: options.payouts } : {}),
+      allowHttpRedirects: options.allowHttpRedirects ?? true,
+      ...(options.depositStatusLimits === undefined ? {} : { depositStatusLimits: options.depositStatusLimits }),
     },
     TEST_MASTER_KEY,
     options.clock,

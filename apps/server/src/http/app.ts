@@ -14,6 +14,7 @@ import { registerBpApiRoutes } from '../modules/bp-api/routes.js';
 import { registerDeliveryRoutes } from '../modules/callbacks/delivery-routes.js';
 import { registerCallbackSettingsRoutes } from '../modules/callbacks/routes.js';
 import { scannerStatuses } from '../modules/chains/scanner/status.js';
+import { registerDepositPageRoutes } from '../modules/deposit-pages/routes.js';
 import { registerIpAllowlistRoutes } from '../modules/ip-allowlist/routes.js';
 import { registerKeyPairRoutes } from '../modules/keypairs/routes.js';
 import { registerPaymentsRoutes } from '../modules/payments/routes.js';
@@ -46,7 +47,7 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-const API_PREFIXES = ['/api/', '/v1/', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics'];
+const API_PREFIXES = ['/api/', '/v1/', '/pay/', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics'];
 
 /**
  * Build the HTTP application (not listening). Everything it needs is passed in, so tests build
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCallbackSettingsRoutes(app, { accounts, settings: services.callbackSettings, apiSecrets: services.apiSecrets, sessionGuard });
   registerDeliveryRoutes(app, { accounts, deliveries: services.deliveries, sessionGuard, signatureGuard });
   registerPaymentsRoutes(app, { accounts, payments: services.payments, sandbox: services.sandbox, sessionGuard, signatureGuard });
+  registerDepositPageRoutes(app, { pages: services.depositPages, signatureGuard, publicUrl: options.publicUrl, version: options.version });
   registerUsageRoutes(app, { accounts, usage: services.usage, requestLog: services.requestLogQueries, sessionGuard, signatureGuard });
   registerBpApiRoutes(app, { signatureGuard, callbackSourceIps: options.callbackSourceIps });
 
