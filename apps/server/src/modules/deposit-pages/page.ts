@@ -34,6 +34,7 @@ function layout(m: Messages, lang: string, title: string, assets: PageAssets, bo
   return (
     `<!doctype html><html lang="${h(lang)}"><head><meta charset="utf-8">` +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow">' +
+    '<link rel="icon" href="data:,">' +
     `<title>${h(title)}</title><link rel="stylesheet" href="${h(assets.styleUrl)}"></head>` +
     `<body data-state="${h(state)}"><main class="card">${body}<p class="footer">${h(m.poweredBy)}</p></main></body></html>`
   );
