@@ -148,6 +148,7 @@ export interface ApiRequestsTable {
   duration_us: number;
   client_ip: string | null;
   error_code: string | null;
+  error_message: ColumnType<string | null, string | null | undefined, string | null>;
   request_id: string;
 }
 

@@ -105,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         durationUs: Math.round(reply.elapsedTime * 1000),
         clientIp: request.ip,
         errorCode: request.errorCode ?? null,
+        errorMessage: request.errorMessage ?? null,
         requestId: request.id,
       });
     });
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(request, error);
     request.errorCode = appError.code;
+    request.errorMessage = appError.detail.slice(0, 500);
     services.metrics.httpErrors.inc({ code: appError.code });
     if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
     else request.log.info({ code: appError.code }, 'request rejected');

@@ -95,7 +95,11 @@ export interface DepositPagesOptions {
   readonly perIp: RateLimit;
 }
 
-export const DEFAULT_STATUS_LIMITS = { perLink: { limit: 40, windowSeconds: 60 }, perIp: { limit: 240, windowSeconds: 60 } } as const;
+/** A customer's page polls every 3 s (20 a minute); the headroom covers a second tab and reloads. */
+export const DEFAULT_STATUS_LIMITS: { readonly perLink: RateLimit; readonly perIp: RateLimit } = {
+  perLink: { limit: 40, windowSeconds: 60 },
+  perIp: { limit: 240, windowSeconds: 60 },
+};
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const assetOf = (c: Currency) => c.tokenSymbol ?? c.coinSymbol;

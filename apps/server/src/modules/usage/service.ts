@@ -302,6 +302,7 @@ export interface RequestLogRow {
   readonly durationMs: number;
   readonly clientIp: string | null;
   readonly errorCode: string | null;
+  readonly errorMessage: string | null;
 }
 
 export interface RequestFilters {
@@ -338,6 +339,7 @@ function toRow(r: {
   duration_us: number;
   client_ip: string | null;
   error_code: string | null;
+  error_message: string | null;
 }): RequestLogRow {
   return {
     requestId: r.request_id,
@@ -349,6 +351,7 @@ function toRow(r: {
     durationMs: r.duration_us / 1000,
     clientIp: r.client_ip,
     errorCode: r.error_code,
+    errorMessage: r.error_message,
   };
 }
 
@@ -359,7 +362,7 @@ export class RequestLogQueries {
   async list(bpId: string, filters: RequestFilters, limit: number, cursor?: string): Promise<{ items: RequestLogRow[]; nextCursor: string | null }> {
     let q = this.db
       .selectFrom('api_requests')
-      .select(['request_id', 'occurred_at', 'key_id', 'method', 'route', 'status', 'duration_us', 'client_ip', 'error_code'])
+      .select(['request_id', 'occurred_at', 'key_id', 'method', 'route', 'status', 'duration_us', 'client_ip', 'error_code', 'error_message'])
       .where('bp_id', '=', bpId);
     const status = filters.status;
     if (typeof status === 'number') q = q.where('status', '=', status);
@@ -389,7 +392,7 @@ export class RequestLogQueries {
   async get(bpId: string, requestId: string): Promise<RequestLogRow> {
     const row = await this.db
       .selectFrom('api_requests')
-      .select(['request_id', 'occurred_at', 'key_id', 'method', 'route', 'status', 'duration_us', 'client_ip', 'error_code'])
+      .select(['request_id', 'occurred_at', 'key_id', 'method', 'route', 'status', 'duration_us', 'client_ip', 'error_code', 'error_message'])
       .where('bp_id', '=', bpId)
       .where('request_id', '=', requestId)
       .executeTakeFirst();

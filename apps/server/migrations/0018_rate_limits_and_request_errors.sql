@@ -7,3 +7,7 @@ CREATE TABLE public_rate_limits (
   PRIMARY KEY (bucket, window_start)
 );
 CREATE INDEX public_rate_limits_window_idx ON public_rate_limits (window_start);
+
+-- The request log keeps the message an error answer carried (the problem document's `detail`), so the
+-- dashboard's request detail shows what the API told the caller, not only the code.
+ALTER TABLE api_requests ADD COLUMN error_message text;
