@@ -32,7 +32,11 @@ export interface TestServerOptions {
   readonly callbackSourceIps?: readonly string[];
   readonly allowHttpCallbacks?: boolean;
   readonly allowHttpRedirects?: boolean;
+  /** What the Sandbox page is told about automatic confirmation (the test server runs no worker: default 0). */
+  readonly sandboxAutoConfirmSeconds?: number;
   readonly depositStatusLimits?: ServiceConfig['depositStatusLimits'];
+  /** The app's logger (default: silent). */
+  readonly logger?: Logger;
   /** Add test-only routes before the app is sealed. */
   readonly configure?: (app: FastifyInstance, services: Services) => void;
   /** Chain payout settings (which networks a node backs); without them every network is simulated. */
@@ -76,6 +80,7 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
       sessionTtlSeconds: 3600,
       signatureWindowSeconds: options.signatureWindowSeconds ?? 300,
       callbackSourceIps: options.callbackSourceIps ?? ['127.0.0.2'],
+      sandboxAutoConfirmSeconds: options.sandboxAutoConfirmSeconds ?? 0,
       dashboardDir: options.dashboard === true ? DEFAULT_DASHBOARD_DIR : undefined,
     },
   });

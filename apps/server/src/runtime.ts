@@ -198,6 +198,7 @@ export function buildAppFromConfig(services: Services, config: Config, logger: L
       sessionTtlSeconds: config.sessionTtlSeconds,
       signatureWindowSeconds: config.signatureWindowSeconds,
       callbackSourceIps: config.callbackSourceIps,
+      sandboxAutoConfirmSeconds: config.sandboxAutoConfirmSeconds,
       dashboardDir: config.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
     },
   });

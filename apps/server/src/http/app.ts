@@ -21,6 +21,7 @@ import { registerPaymentsRoutes } from '../modules/payments/routes.js';
 import { registerSystemRoutes } from '../modules/system/routes.js';
 import { registerUsageRoutes } from '../modules/usage/routes.js';
 import type { Services } from '../runtime.js';
+import { registerAccessLog } from './access-log.js';
 import { toAppError } from './error-handler.js';
 import { registerJsonParser } from './json-body.js';
 import { trackRoutes } from './method-not-allowed.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
     readonly sessionTtlSeconds: number;
     readonly signatureWindowSeconds: number;
     readonly callbackSourceIps: readonly string[];
+    /** The sandbox worker's automatic confirmation delay (shown on the Sandbox page); 0 = off. */
+    readonly sandboxAutoConfirmSeconds: number;
     /** Folder with the built dashboard (index.html); undefined or missing = API only. */
     readonly dashboardDir: string | undefined;
   };
@@ -64,11 +67,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId('req');
     },
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // One access line per request instead of Fastify's two (see access-log.ts).
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   });
+  registerAccessLog(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const allowedMethods = trackRoutes(app);
@@ -173,7 +178,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIpAllowlistRoutes(app, { accounts, allowlist: services.allowlist, sessionGuard, callbackSourceIps: options.callbackSourceIps });
   registerCallbackSettingsRoutes(app, { accounts, settings: services.callbackSettings, apiSecrets: services.apiSecrets, sessionGuard });
   registerDeliveryRoutes(app, { accounts, deliveries: services.deliveries, sessionGuard, signatureGuard });
-  registerPaymentsRoutes(app, { accounts, payments: services.payments, sandbox: services.sandbox, sessionGuard, signatureGuard });
+  registerPaymentsRoutes(app, {
+    accounts,
+    payments: services.payments,
+    sandbox: services.sandbox,
+    sessionGuard,
+    signatureGuard,
+    sandboxAutoConfirmSeconds: options.sandboxAutoConfirmSeconds,
+  });
   registerDepositPageRoutes(app, { pages: services.depositPages, signatureGuard, publicUrl: options.publicUrl, version: options.version });
   registerUsageRoutes(app, { accounts, usage: services.usage, requestLog: services.requestLogQueries, sessionGuard, signatureGuard });
   registerBpApiRoutes(app, { signatureGuard, callbackSourceIps: options.callbackSourceIps });
