@@ -53,9 +53,10 @@ function Change({ label, from, to }: { readonly label: string | null; readonly f
     <li className="audit-change">
       {label !== null && <span className="kv-key">{label}: </span>}
       <span className="audit-before">{show(from)}</span>
-      <span className="audit-arrow" aria-label="changed to">
+      <span className="audit-arrow" aria-hidden="true">
         {' → '}
       </span>
+      <span className="visually-hidden"> changed to </span>
       <span className="audit-after">{show(to)}</span>
     </li>
   );

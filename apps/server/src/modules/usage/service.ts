@@ -48,9 +48,13 @@ function floorTo(ms: number, step: number): number {
   return Math.floor(ms / step) * step;
 }
 
-/** 1 h → 60 minutes, 24 h → 24 hours, 7 d → 168 hours, 30 d → 30 days (hourly and daily series read hourly rollups). */
+/**
+ * Bars a chart can show readably (roughly 24–180): 1 h → 60 minutes, 24 h → 96 quarter hours (24
+ * hourly bars put a fresh integration's traffic into one), 7 d → 168 hours, 30 d → 30 days.
+ */
 function pickGranularity(spanMs: number): Granularity {
   if (spanMs <= 3 * 3_600_000) return '1m';
+  if (spanMs <= 2 * 86_400_000) return '15m';
   if (spanMs <= 10 * 86_400_000) return '1h';
   return '1d';
 }
