@@ -35,8 +35,6 @@ export interface TestServerOptions {
   /** What the Sandbox page is told about automatic confirmation (the test server runs no worker: default 0). */
   readonly sandboxAutoConfirmSeconds?: number;
   readonly depositStatusLimits?: ServiceConfig['depositStatusLimits'];
-  /** The app's logger (default: silent). */
-  readonly logger?: Logger;
   /** Add test-only routes before the app is sealed. */
   readonly configure?: (app: FastifyInstance, services: Services) => void;
   /** Chain payout settings (which networks a node backs); without them every network is simulated. */

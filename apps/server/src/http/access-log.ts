@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { redactUrl } from '../lib/redact-url.js';
 
 /** Paths polled by load balancers and scrapers: logged at debug so they do not drown the access log. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -6,12 +7,12 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 /**
  * One access line per request (Fastify's own pair of "incoming request" / "request completed"
  * lines is switched off with `disableRequestLogging`). Health probes and metric scrapes go to
- * debug. The URL is logged without its query string, and the hosted deposit page's token is
- * masked: both can carry what should not sit in logs.
+ * debug. The URL is logged without its query string and with secret path segments (invitation
+ * and hosted deposit page tokens) redacted: both can carry what should not sit in logs.
  */
 export function registerAccessLog(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
-    const path = (request.url.split('?')[0] ?? '/').replace(/^\/pay\/[^/]+/, '/pay/…');
+    const path = redactUrl(request.url.split('?')[0] ?? '/');
     const line = {
       method: request.method,
       path,
