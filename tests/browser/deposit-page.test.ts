@@ -204,6 +204,7 @@ describe.skipIf(!HAS_CHROMIUM)('hosted deposit page in a real browser', () => {
     expect(await page.textContent('body')).not.toContain('Corner Shop');
     await page.setViewportSize(DESKTOP);
     await page.screenshot({ path: `${RESULTS_DIR}deposit-page-forged-desktop.png`, fullPage: true });
-    expect(problems.filter((p) => !p.includes('status of 410') && !p.includes('status of 404'))).toEqual([]);
+    // The expired (410) and forged (404) pages are meant to answer so; nothing else may fail.
+    expect(problems.filter((p) => !/^(410|404) .*\/pay\//.test(p) && !p.includes('status of 410') && !p.includes('status of 404'))).toEqual([]);
   });
 });
