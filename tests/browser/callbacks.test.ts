@@ -143,8 +143,8 @@ describe.skipIf(!HAS_CHROMIUM)('Callback URLs, API secret and deliveries in a re
     expect(await endpoints.getByLabel('Deposit URL', { exact: true }).inputValue()).toBe(`${receiverBase}/deposit`);
     expect(await endpoints.getByLabel('Timeout (seconds)').inputValue()).toBe('5');
     expect(await page.getByTestId('callback-source-ips').textContent()).toContain('127.0.0.2');
-    expect(await page.getByRole('region', { name: 'Where callbacks come from' }).getByRole('link', { name: 'IP Whitelist' }).getAttribute('href')).toBe(
-      '/developers/ip-whitelist',
+    expect(await page.getByRole('region', { name: 'Where callbacks come from' }).getByRole('link', { name: 'IP allowlist' }).getAttribute('href')).toBe(
+      '/developers/ip-allowlist',
     );
     // Saving scrolled the footer into view; a full-page shot of a scrolled page draws the sticky bars mid-page.
     await page.evaluate(() => window.scrollTo(0, 0));

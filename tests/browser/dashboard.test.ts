@@ -13,7 +13,7 @@ const DEVELOPER_NAV = [
   'API Secret',
   'Callback URLs',
   'Deliveries',
-  'IP Whitelist',
+  'IP allowlist',
   'Audit log',
   'Team',
 ];

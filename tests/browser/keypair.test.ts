@@ -38,7 +38,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-describe.skipIf(!HAS_CHROMIUM)('KeyPair and IP whitelist in a real browser', () => {
+describe.skipIf(!HAS_CHROMIUM)('KeyPair and IP allowlist in a real browser', () => {
   let server: TestServer;
   let browser: Browser;
   let baseUrl: string;
@@ -189,9 +189,9 @@ describe.skipIf(!HAS_CHROMIUM)('KeyPair and IP whitelist in a real browser', () 
     await page.locator('.notifications-panel').getByText('Secondary KeyPair refreshed').waitFor();
     await page.keyboard.press('Escape');
 
-    // ── 7. IP whitelist: an allowlist without this machine refuses the SDK ───
-    await page.getByTestId('developers-nav').getByRole('link', { name: 'IP Whitelist' }).click();
-    await page.getByRole('heading', { name: 'IP Whitelist', level: 1 }).waitFor();
+    // ── 7. IP allowlist: an allowlist without this machine refuses the SDK ───
+    await page.getByTestId('developers-nav').getByRole('link', { name: 'IP allowlist' }).click();
+    await page.getByRole('heading', { name: 'IP allowlist', level: 1 }).waitFor();
     const recommendation = page.getByTestId('allowlist-recommendation');
     await recommendation.waitFor();
     expect(await recommendation.textContent()).toContain('Any address can use your KeyPair');
@@ -212,7 +212,7 @@ describe.skipIf(!HAS_CHROMIUM)('KeyPair and IP whitelist in a real browser', () 
     expect(await ranges.getByRole('row').filter({ hasText: '203.0.113.0/24' }).textContent()).toContain(owner.email);
     expect(await codeOf(sdk(second.path).me())).toBe('ip_not_allowed');
 
-    await page.screenshot({ path: `${RESULTS_DIR}ip-whitelist.png`, fullPage: true });
+    await page.screenshot({ path: `${RESULTS_DIR}ip-allowlist.png`, fullPage: true });
 
     // Removing the range (an empty list allows any address) lets the SDK in again.
     await ranges.getByRole('button', { name: 'Remove 203.0.113.0/24' }).click();

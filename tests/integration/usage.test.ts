@@ -226,8 +226,8 @@ describeEachDatabase('usage analytics', (kind) => {
   }
 
   const cases: [string, string, keyof typeof STEP, boolean][] = [
-    ['last 24 h in UTC (hourly)', 'range=24h&tz=UTC', '1h', true],
-    ['last 24 h in Berlin, across the DST change', 'range=24h&tz=Europe/Berlin', '1h', true],
+    ['last 24 h in UTC (quarter hours: 96 bars)', 'range=24h&tz=UTC', '15m', true],
+    ['last 24 h in Berlin, across the DST change', 'range=24h&tz=Europe/Berlin', '15m', true],
     ['15-minute buckets over 24 h in Berlin', 'range=24h&tz=Europe/Berlin&granularity=15m', '15m', true],
     ['hourly in Berlin across the repeated hour', 'range=custom&from=2026-10-24T20:00:00Z&to=2026-10-25T20:00:00Z&tz=Europe/Berlin&granularity=1h', '1h', true],
     ['daily in Berlin with the 25-hour day', 'range=custom&from=2026-10-20T08:30:00Z&to=2026-10-26T05:00:00Z&tz=Europe/Berlin&granularity=1d', '1d', true],
@@ -282,7 +282,8 @@ describeEachDatabase('usage analytics', (kind) => {
       p95Ms: null,
       p99Ms: null,
     });
-    expect(body.series.length).toBe(25);
+    // The default 24 h range in quarter hours: 96 whole ones and the one in progress.
+    expect(body.series.length).toBe(97);
     expect(body.series.every((p: { c2xx: number }) => p.c2xx === 0)).toBe(true);
     expect(body.endpoints).toEqual([]);
   });

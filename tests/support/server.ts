@@ -6,7 +6,7 @@ import type { Clock } from '../../apps/server/src/lib/clock.js';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
 import type { CredentialChecks } from '../../apps/server/src/modules/accounts/credentials.js';
 import type { PayoutConfig } from '../../apps/server/src/payout-config.js';
-import { createServices, DEFAULT_DASHBOARD_DIR, type Services } from '../../apps/server/src/runtime.js';
+import { createServices, DEFAULT_DASHBOARD_DIR, type ServiceConfig, type Services } from '../../apps/server/src/runtime.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
 /** A fixed master key for tests (never used outside them). */
@@ -34,6 +34,10 @@ export interface TestServerOptions {
   readonly allowHttpCallbacks?: boolean;
   /** How long a request may take to arrive before 408 (default 30 s, like production). */
   readonly requestTimeoutMs?: number;
+  readonly allowHttpRedirects?: boolean;
+  /** What the Sandbox page is told about automatic confirmation (the test server runs no worker: default 0). */
+  readonly sandboxAutoConfirmSeconds?: number;
+  readonly depositStatusLimits?: ServiceConfig['depositStatusLimits'];
   /** Add test-only routes before the app is sealed. */
   readonly configure?: (app: FastifyInstance, services: Services) => void;
   /** Chain payout settings (which networks a node backs); without them every network is simulated. */
@@ -57,6 +61,8 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
       reauthWindowSeconds: options.reauthWindowSeconds ?? 300,
       allowHttpCallbacks: options.allowHttpCallbacks ?? false,
       ...(options.payouts !== undefined ? { payouts: options.payouts } : {}),
+      allowHttpRedirects: options.allowHttpRedirects ?? true,
+      ...(options.depositStatusLimits === undefined ? {} : { depositStatusLimits: options.depositStatusLimits }),
     },
     TEST_MASTER_KEY,
     options.clock,
@@ -76,6 +82,7 @@ export async function createTestServer(kind: DatabaseKind, options: TestServerOp
       sessionTtlSeconds: 3600,
       signatureWindowSeconds: options.signatureWindowSeconds ?? 300,
       callbackSourceIps: options.callbackSourceIps ?? ['127.0.0.2'],
+      sandboxAutoConfirmSeconds: options.sandboxAutoConfirmSeconds ?? 0,
       dashboardDir: options.dashboard === true ? DEFAULT_DASHBOARD_DIR : typeof options.dashboard === 'string' ? options.dashboard : undefined,
     },
   });

@@ -114,6 +114,8 @@ export interface Config {
   readonly chainXpubs: { readonly ethereum?: string; readonly tron?: string };
   /** Accept plain-http callback URLs (development only; default on in development mode). */
   readonly allowHttpCallbacks: boolean;
+  /** Hosted deposit pages may redirect to plain http:// (development mode only; production requires https). */
+  readonly allowHttpRedirects: boolean;
   readonly callbackRetryScheduleMs: readonly number[];
   readonly callbackRequestsPerUrl: number;
   /** Most deliveries a worker claims per query. */
@@ -218,6 +220,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     sandboxRates: env.PAYGATE_SANDBOX_RATES,
     allowHttpCallbacks: env.PAYGATE_ALLOW_HTTP_CALLBACKS ?? mode === 'development',
+    allowHttpRedirects: mode === 'development',
     callbackRetryScheduleMs:
       env.PAYGATE_CALLBACK_RETRY_SCHEDULE === undefined ? DEFAULT_RETRY_SCHEDULE_MS : parseRetrySchedule(env.PAYGATE_CALLBACK_RETRY_SCHEDULE),
     callbackRequestsPerUrl: env.PAYGATE_CALLBACK_REQUESTS_PER_URL,

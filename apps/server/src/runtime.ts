@@ -30,6 +30,8 @@ import { startPayoutWorkers } from './modules/chains/payouts/worker.js';
 import { scannerStatuses } from './modules/chains/scanner/status.js';
 import { ScannerStore } from './modules/chains/scanner/store.js';
 import { verifyTronNetworks } from './modules/chains/tron/setup.js';
+import { DEFAULT_STATUS_LIMITS, DepositPagesService } from './modules/deposit-pages/service.js';
+import { DepositUrlStore } from './modules/deposit-pages/store.js';
 import { IpAllowlistService } from './modules/ip-allowlist/service.js';
 import { CredentialCache } from './modules/keypairs/credentials.js';
 import { NonceStore } from './modules/keypairs/nonce-store.js';
@@ -74,6 +76,7 @@ export interface Services {
   readonly callbackSettings: CallbackSettingsService;
   readonly deliveries: DeliveriesService;
   readonly sandbox: SandboxChain;
+  readonly depositPages: DepositPagesService;
   readonly chainKeys: ChainKeyStore;
   /** Hot wallet balance gauges, set by the payout worker. */
   readonly hotWalletBalances: ReturnType<typeof registerPayoutMetrics>;
@@ -84,7 +87,12 @@ export interface Services {
 }
 
 export type ServiceConfig = Pick<Config, 'sessionTtlSeconds' | 'reauthWindowSeconds'> &
-  Partial<Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs' | 'allowHttpCallbacks' | 'payouts' | 'chains'>>;
+  Partial<
+    Pick<Config, 'requestLog' | 'usageRetention' | 'sandboxRates' | 'chainXpubs' | 'allowHttpCallbacks' | 'allowHttpRedirects' | 'payouts' | 'chains'>
+  > & {
+    /** Status-poll limits of hosted deposit pages (tests lower them). */
+    readonly depositStatusLimits?: typeof DEFAULT_STATUS_LIMITS;
+  };
 
 /**
  * Wire services over an open database and subscribe caches to change notifications.
@@ -155,6 +163,10 @@ export async function createServices(
     deliveries: new DeliveriesService(database.db, apiSecrets, audit, clock),
     callbackSettings: new CallbackSettingsService(database.db, accounts, audit, config.allowHttpCallbacks ?? false),
     sandbox: new SandboxChain(database.db, payments, clock, (network) => config.chains === undefined || isSimulated(config.chains, network)),
+    depositPages: new DepositPagesService(new DepositUrlStore(database.db, database.relaxedDb), payments, rates, clock, {
+      allowHttpRedirects: config.allowHttpRedirects ?? false,
+      ...(config.depositStatusLimits ?? DEFAULT_STATUS_LIMITS),
+    }),
     chainKeys,
     hotWalletBalances,
     requestLogQueries: new RequestLogQueries(database.db),
@@ -187,6 +199,7 @@ export function buildAppFromConfig(services: Services, config: Config, logger: L
       sessionTtlSeconds: config.sessionTtlSeconds,
       signatureWindowSeconds: config.signatureWindowSeconds,
       callbackSourceIps: config.callbackSourceIps,
+      sandboxAutoConfirmSeconds: config.sandboxAutoConfirmSeconds,
       dashboardDir: config.dashboardDir ?? DEFAULT_DASHBOARD_DIR,
     },
   });

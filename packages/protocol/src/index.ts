@@ -16,6 +16,7 @@ export type {
   Balance,
   CallbackPayload,
   DepositAddress,
+  DepositUrl,
   SupportedCurrency,
   Transaction,
   TransactionCallbackKind,

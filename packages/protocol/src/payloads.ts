@@ -114,6 +114,21 @@ export interface DepositAddress {
   readonly depositRequest: { readonly id: string; readonly requestedAmount: string; readonly requestedCurrency: string; readonly expiresAt: string } | null;
 }
 
+/** A hosted deposit page (`POST /v1/deposit-urls`): send the customer to `url`. */
+export interface DepositUrl {
+  readonly id: string;
+  /** The page, with an unguessable token; Paygate keeps only its hash, so store the URL if you need it again. */
+  readonly url: string;
+  readonly identifier: string;
+  readonly referenceId: string | null;
+  readonly requestedAmount: string | null;
+  readonly requestedCurrency: string | null;
+  readonly redirectUrl: string | null;
+  readonly expiresAt: string;
+  /** What the page offers, each with the identifier's permanent address on that network. */
+  readonly currencies: readonly { readonly network: string; readonly coinSymbol: string; readonly tokenSymbol: string | null; readonly address: string }[];
+}
+
 export interface Balance {
   readonly currency: string;
   readonly network: string;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import {
   type Balance,
   type DepositAddress,
+  type DepositUrl,
   parseKeyFile,
   type SupportedCurrency,
   signRequest,
@@ -105,6 +106,28 @@ export class Paygate {
   }): Promise<DepositAddress> {
     // Idempotent by (identifier, network): safe to retry.
     return this.request<DepositAddress>('POST', '/v1/deposit-addresses', { body: input, idempotent: true });
+  }
+
+  /**
+   * A hosted deposit page for one customer: send them to the returned `url`. The page lets them
+   * pick one of the offered currencies (`receiveCurrencies` × `networks`, default all), shows the
+   * address, QR code and amount, follows the deposit live and, once it is confirmed, sends them to
+   * `redirectUrl`. Each call creates a new link (not retried automatically).
+   *
+   * @example
+   * const { url } = await paygate.getDepositUrl({ identifier: 'user-42', referenceId: 'order-1001', requestedAmount: '25', redirectUrl: 'https://shop.example.com/thanks' });
+   */
+  getDepositUrl(input: {
+    identifier: string;
+    referenceId?: string;
+    receiveCurrencies?: string[];
+    networks?: string[];
+    requestedAmount?: string;
+    requestedCurrency?: string;
+    redirectUrl?: string;
+    expiresInSeconds?: number;
+  }): Promise<DepositUrl> {
+    return this.request<DepositUrl>('POST', '/v1/deposit-urls', { body: input });
   }
 
   /** Send a payout. Idempotent by `referenceId`, so it is retried safely after network errors. */

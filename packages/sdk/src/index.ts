@@ -4,6 +4,7 @@ export {
   type CallbackRejection,
   CallbackVerificationError,
   type DepositAddress,
+  type DepositUrl,
   isPortableBody,
   type KeyFile,
   type PortableBodyViolation,

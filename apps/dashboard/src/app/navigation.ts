@@ -16,7 +16,7 @@ export const DEVELOPER_NAV: readonly NavEntry[] = [
   { path: '/developers/api-secret', label: 'API Secret', icon: 'secret' },
   { path: '/developers/callback-urls', label: 'Callback URLs', icon: 'callback' },
   { path: '/developers/deliveries', label: 'Deliveries', icon: 'deliveries' },
-  { path: '/developers/ip-whitelist', label: 'IP Whitelist', icon: 'shield' },
+  { path: '/developers/ip-allowlist', label: 'IP allowlist', icon: 'shield' },
   { path: '/developers/audit-log', label: 'Audit log', icon: 'audit' },
   { path: '/developers/team', label: 'Team', icon: 'team' },
 ];

@@ -9,7 +9,7 @@ import { CallbackUrlsPage } from '../features/callback-urls/callback-urls-page';
 import { DeliveriesPage } from '../features/deliveries/deliveries-page';
 import { OverviewPage } from '../features/developers/overview-page';
 import { InvitationPage } from '../features/invitations/invitation-page';
-import { IpWhitelistPage } from '../features/ip-allowlist/ip-whitelist-page';
+import { IpAllowlistPage } from '../features/ip-allowlist/ip-allowlist-page';
 import { KeyPairPage } from '../features/keypair/keypair-page';
 import { RequestLogsPage } from '../features/request-logs/request-logs-page';
 import { SandboxPage } from '../features/sandbox/sandbox-page';
@@ -94,9 +94,13 @@ function AppRoutes() {
           <DeliveriesPage />
         </RequireActiveBp>
       </Route>
+      {/* The page's earlier address, kept so bookmarks and old links still land on it. */}
       <Route path="/developers/ip-whitelist">
+        <Redirect to="/developers/ip-allowlist" replace />
+      </Route>
+      <Route path="/developers/ip-allowlist">
         <RequireActiveBp>
-          <IpWhitelistPage />
+          <IpAllowlistPage />
         </RequireActiveBp>
       </Route>
       <Route path="/developers/audit-log">

@@ -148,6 +148,7 @@ export interface ApiRequestsTable {
   duration_us: number;
   client_ip: string | null;
   error_code: string | null;
+  error_message: ColumnType<string | null, string | null | undefined, string | null>;
   request_id: string;
 }
 
@@ -396,6 +397,33 @@ export interface PayoutAttemptsTable {
   broadcast_at: Timestamp | null;
 }
 
+export interface DepositUrlsTable {
+  id: string;
+  bp_id: string;
+  token_hash: string;
+  identifier: string;
+  reference_id: string | null;
+  requested_amount: Numeric | null;
+  requested_currency: string | null;
+  redirect_url: string | null;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface DepositUrlOptionsTable {
+  deposit_url_id: string;
+  position: number;
+  currency: string;
+  deposit_address_id: string;
+  deposit_request_id: string | null;
+}
+
+export interface PublicRateLimitsTable {
+  bucket: string;
+  window_start: Timestamp;
+  hits: number;
+}
+
 export interface DB {
   bps: BpsTable;
   users: UsersTable;
@@ -436,6 +464,9 @@ export interface DB {
   hot_wallets: HotWalletsTable;
   payouts: PayoutsTable;
   payout_attempts: PayoutAttemptsTable;
+  deposit_urls: DepositUrlsTable;
+  deposit_url_options: DepositUrlOptionsTable;
+  public_rate_limits: PublicRateLimitsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -13,12 +13,14 @@ import { registerBpApiRoutes } from '../modules/bp-api/routes.js';
 import { registerDeliveryRoutes } from '../modules/callbacks/delivery-routes.js';
 import { registerCallbackSettingsRoutes } from '../modules/callbacks/routes.js';
 import { scannerStatuses } from '../modules/chains/scanner/status.js';
+import { registerDepositPageRoutes } from '../modules/deposit-pages/routes.js';
 import { registerIpAllowlistRoutes } from '../modules/ip-allowlist/routes.js';
 import { registerKeyPairRoutes } from '../modules/keypairs/routes.js';
 import { registerPaymentsRoutes } from '../modules/payments/routes.js';
 import { registerSystemRoutes } from '../modules/system/routes.js';
 import { registerUsageRoutes } from '../modules/usage/routes.js';
 import type { Services } from '../runtime.js';
+import { registerAccessLog } from './access-log.js';
 import { documentHttpErrors } from './documented-errors.js';
 import { toAppError } from './error-handler.js';
 import { registerJsonParser } from './json-body.js';
@@ -44,13 +46,15 @@ export interface AppDeps {
     readonly sessionTtlSeconds: number;
     readonly signatureWindowSeconds: number;
     readonly callbackSourceIps: readonly string[];
+    /** The sandbox worker's automatic confirmation delay (shown on the Sandbox page); 0 = off. */
+    readonly sandboxAutoConfirmSeconds: number;
     /** Folder with the built dashboard (index.html); undefined or missing = API only. */
     readonly dashboardDir: string | undefined;
   };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-const API_PREFIXES = ['/api/', '/v1/', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics'];
+const API_PREFIXES = ['/api/', '/v1/', '/pay/', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics'];
 
 /**
  * Build the HTTP application (not listening). Everything it needs is passed in, so tests build
@@ -67,11 +71,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId('req');
     },
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // One access line per request instead of Fastify's two (see access-log.ts).
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     ...connectionOptions({ requestTimeoutMs: options.requestTimeoutMs }, deps.logger, services.metrics),
   });
+  registerAccessLog(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const notFound = trackRoutes(app);
@@ -108,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         durationUs: Math.round(reply.elapsedTime * 1000),
         clientIp: request.ip,
         errorCode: request.errorCode ?? null,
+        errorMessage: request.errorMessage ?? null,
         requestId: request.id,
       });
     });
@@ -116,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(request, error);
     request.errorCode = appError.code;
+    request.errorMessage = appError.detail.slice(0, 500);
     services.metrics.httpErrors.inc({ code: appError.code });
     if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
     else request.log.info({ code: appError.code }, 'request rejected');
@@ -174,7 +182,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIpAllowlistRoutes(app, { accounts, allowlist: services.allowlist, sessionGuard, callbackSourceIps: options.callbackSourceIps });
   registerCallbackSettingsRoutes(app, { accounts, settings: services.callbackSettings, apiSecrets: services.apiSecrets, sessionGuard });
   registerDeliveryRoutes(app, { accounts, deliveries: services.deliveries, sessionGuard, signatureGuard });
-  registerPaymentsRoutes(app, { accounts, payments: services.payments, sandbox: services.sandbox, sessionGuard, signatureGuard });
+  registerPaymentsRoutes(app, {
+    accounts,
+    payments: services.payments,
+    sandbox: services.sandbox,
+    sessionGuard,
+    signatureGuard,
+    sandboxAutoConfirmSeconds: options.sandboxAutoConfirmSeconds,
+  });
+  registerDepositPageRoutes(app, { pages: services.depositPages, signatureGuard, publicUrl: options.publicUrl, version: options.version });
   registerUsageRoutes(app, { accounts, usage: services.usage, requestLog: services.requestLogQueries, sessionGuard, signatureGuard });
   registerBpApiRoutes(app, { signatureGuard, callbackSourceIps: options.callbackSourceIps });
 

@@ -1,9 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Database } from '../db/database.js';
 import { AppError } from '../lib/errors.js';
 import type { ScannerStatus } from '../modules/chains/scanner/status.js';
 import { registerSystemRoutes } from '../modules/system/routes.js';
+import { registerAccessLog } from './access-log.js';
 import { errorHandler } from './error-handler.js';
 import type { Metrics } from './metrics.js';
 import { sendProblem } from './problem.js';
@@ -32,8 +33,10 @@ export async function buildOpsApp(deps: OpsAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     forceCloseConnections: true,
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     ...connectionOptions({ requestTimeoutMs: deps.requestTimeoutMs }, deps.logger, deps.metrics),
   });
+  registerAccessLog(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

@@ -32,6 +32,8 @@ declare module 'fastify' {
     claimedKey?: { keyId: string; bpId: string };
     /** The error code this request was answered with, for the usage log. */
     errorCode?: string;
+    /** …and its human message. */
+    errorMessage?: string;
     /** Exact body bytes, kept by the JSON parser for Content-Digest. */
     rawBody?: Buffer;
   }

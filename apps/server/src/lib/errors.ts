@@ -58,6 +58,7 @@ export const ERROR_CATALOGUE = {
   network_not_simulated: { status: 409, title: 'This network runs on a real node and cannot be simulated' },
   transaction_state_invalid: { status: 409, title: 'The transaction is not in a state that allows this' },
   callback_url_invalid: { status: 400, title: 'The callback URL is not acceptable' },
+  redirect_url_invalid: { status: 400, title: 'The redirect URL is not acceptable' },
   callback_unknown: { status: 404, title: 'Paygate did not send this callback to you' },
   callback_mismatch: { status: 422, title: 'The callback you hold differs from the one Paygate sent' },
   internal_error: { status: 500, title: 'Something went wrong on our side' },

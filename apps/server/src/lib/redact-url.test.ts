@@ -11,6 +11,13 @@ describe('redactUrl', () => {
     expect(redactUrl(`/api/invitations/${TOKEN}?ref=mail`)).toBe('/api/invitations/[redacted]?ref=mail');
   });
 
+  it('hides hosted deposit page tokens, but not the page assets', () => {
+    expect(redactUrl(`/pay/${TOKEN}`)).toBe('/pay/[redacted]');
+    expect(redactUrl(`/pay/${TOKEN}/status`)).toBe('/pay/[redacted]/status');
+    expect(redactUrl(`/pay/${TOKEN}?pay=USDT-TRX`)).toBe('/pay/[redacted]?pay=USDT-TRX');
+    expect(redactUrl('/pay/assets/page.css')).toBe('/pay/assets/page.css');
+  });
+
   it('hides secret query values by name (also percent-encoded names), and nothing else', () => {
     expect(redactUrl(`/login?next=%2Fteam&token=${TOKEN}`)).toBe('/login?next=%2Fteam&token=[redacted]');
     expect(redactUrl(`/x?invitationToken=${TOKEN}&a=1&api_key=k&apiKey=k&totpCode=123456&password=p`)).toBe(

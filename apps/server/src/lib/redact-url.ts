@@ -1,8 +1,9 @@
 /**
  * Paths that carry a secret in a segment: the invitation link (`/invite/<token>`, served to the
- * browser as the dashboard) and the API calls the invitation page makes with its token.
+ * browser as the dashboard), the API calls the invitation page makes with its token, and the
+ * hosted deposit page (`/pay/<token>`, its status under it; not its `/pay/assets/`).
  */
-const SECRET_PATH_SEGMENTS: readonly RegExp[] = [/^(\/invite\/)[^/?#]+/, /^(\/api\/invitations\/)[^/?#]+/];
+const SECRET_PATH_SEGMENTS: readonly RegExp[] = [/^(\/invite\/)[^/?#]+/, /^(\/api\/invitations\/)[^/?#]+/, /^(\/pay\/)(?!assets\/)[^/?#]+/];
 
 /** Query parameters whose values are secrets, whatever route they arrive on. */
 const SECRET_QUERY_NAME = /token|secret|password|passwd|signature|otp|code|api_?key|private/i;

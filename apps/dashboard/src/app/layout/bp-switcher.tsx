@@ -29,6 +29,8 @@ export function BpSwitcher() {
       <select
         id={id}
         data-testid="bp-switcher"
+        data-leaves-page
+        data-current={session.activeBpId ?? ''}
         value={session.activeBpId ?? ''}
         onChange={(event) => switchBp.mutate(event.target.value)}
         disabled={switchBp.isPending}

@@ -15,7 +15,7 @@ export function LogOutButton() {
     },
   });
   return (
-    <button type="button" className="btn btn-small" onClick={() => logOut.mutate()} disabled={logOut.isPending}>
+    <button type="button" className="btn btn-small" data-leaves-page onClick={() => logOut.mutate()} disabled={logOut.isPending}>
       Log out
     </button>
   );

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, queryString } from '../../app/api-client';
 
 export interface AuditRecord {
@@ -28,5 +28,13 @@ export function useAuditLog(bpId: string, action: string) {
       api.get<AuditPage>(`/api/bps/${bpId}/audit-log${queryString({ limit: PAGE_SIZE, cursor: pageParam ?? undefined, action: action || undefined })}`),
     initialPageParam: FIRST_PAGE,
     getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+/** The actions this Business Partner's log holds, for the filter's choices. */
+export function useAuditActions(bpId: string) {
+  return useQuery({
+    queryKey: ['bp', bpId, 'audit-log', 'actions'],
+    queryFn: () => api.get<{ items: string[] }>(`/api/bps/${bpId}/audit-log/actions`),
   });
 }

@@ -1,11 +1,11 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { isApiError } from '../../app/api-error';
 import { PageHeader } from '../../ui/page-header';
 import { ProblemAlert } from '../../ui/problem-alert';
-import { TextField } from '../../ui/text-field';
+import { SelectField } from '../../ui/select-field';
 import { useActiveBp } from '../auth/current-session';
 import { roleAtLeast } from '../auth/roles';
-import { useAuditLog } from './audit-api';
+import { useAuditActions, useAuditLog } from './audit-api';
 import { AuditTable } from './audit-table';
 
 const DESCRIPTION = 'Security-relevant changes to this Business Partner, newest first.';
@@ -30,41 +30,33 @@ function RoleCannotView() {
 }
 
 function AuditLog({ bpId }: { readonly bpId: string }) {
-  const [draft, setDraft] = useState('');
   const [action, setAction] = useState('');
   const log = useAuditLog(bpId, action);
+  const actions = useAuditActions(bpId);
 
   // The role may have changed since the session was loaded; the server has the final word.
   if (isApiError(log.error, 'insufficient_role')) return <RoleCannotView />;
-
-  function filter(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setAction(draft.trim());
-  }
 
   const records = log.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <>
       <PageHeader title="Audit log" description={DESCRIPTION} />
       <section className="panel panel-flush">
-        <form onSubmit={filter} className="toolbar">
-          <TextField label="Filter by action" placeholder="e.g. member.invited" value={draft} onChange={setDraft} className="field-inline" />
-          <button type="submit" className="btn">
-            Apply filter
-          </button>
+        <div className="toolbar">
+          {/* A choice of the actions this log holds: a typo can no longer hide everything. */}
+          <SelectField
+            label="Action"
+            value={action}
+            options={[{ value: '', label: 'All actions' }, ...(actions.data?.items ?? []).map((a) => ({ value: a, label: a }))]}
+            onChange={setAction}
+            className="field-inline"
+          />
           {action !== '' && (
-            <button
-              type="button"
-              className="btn-link"
-              onClick={() => {
-                setDraft('');
-                setAction('');
-              }}
-            >
+            <button type="button" className="btn-link" onClick={() => setAction('')}>
               Clear
             </button>
           )}
-        </form>
+        </div>
         <ProblemAlert error={log.error} />
         {log.isPending && <p className="muted panel-body">Loading audit log…</p>}
         {log.isSuccess && records.length === 0 && (

@@ -6,7 +6,7 @@ import { AuditDetails } from './audit-details';
 export function AuditTable({ records }: { readonly records: readonly AuditRecord[] }) {
   return (
     <div className="table-scroll">
-      <table className="table">
+      <table className="table audit-table">
         <thead>
           <tr>
             <th scope="col">When</th>

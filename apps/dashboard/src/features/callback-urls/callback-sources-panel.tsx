@@ -5,7 +5,7 @@ import { useIpAllowlist } from '../ip-allowlist/ip-allowlist-api';
 
 /** Where callbacks come from, for the firewall in front of the BP's endpoints. */
 export function CallbackSourcesPanel({ bpId }: { readonly bpId: string }) {
-  // The allowlist document carries the addresses; the IP Whitelist page reads the same query.
+  // The allowlist document carries the addresses; the IP allowlist page reads the same query.
   const allowlist = useIpAllowlist(bpId);
   const addresses = allowlist.data?.callbackSourceIps ?? [];
   return (
@@ -16,7 +16,7 @@ export function CallbackSourcesPanel({ bpId }: { readonly bpId: string }) {
       </div>
       <p className="muted">
         If your callback endpoint sits behind a firewall, allow these Paygate addresses there. They are also shown on the{' '}
-        <Link to="/developers/ip-whitelist">IP Whitelist</Link> page, and public at <code>GET /v1/meta/callback-ips</code> for your automation.
+        <Link to="/developers/ip-allowlist">IP allowlist</Link> page, and public at <code>GET /v1/meta/callback-ips</code> for your automation.
       </p>
       <ProblemAlert error={allowlist.error} />
       {allowlist.isPending && <p className="muted">Loading addresses…</p>}

@@ -7,6 +7,7 @@ import { roleAtLeast } from '../auth/roles';
 import { useCallbackSettings } from './callback-settings-api';
 import { CallbackSettingsForm } from './callback-settings-form';
 import { CallbackSourcesPanel } from './callback-sources-panel';
+import { TestCallbacksPanel } from './test-callbacks-panel';
 
 const TITLE = 'Callback URLs';
 const DESCRIPTION = 'Where Paygate sends signed callbacks about your deposits and payouts, one URL per kind of event.';
@@ -42,6 +43,7 @@ function CallbackUrls({ bpId, canManage }: { readonly bpId: string; readonly can
       {settings.isPending && <p className="muted">Loading callback URLs…</p>}
       {/* Keyed by BP so switching Business Partner never carries one BP's unsaved edits to another. */}
       {settings.data !== undefined && <CallbackSettingsForm key={bpId} bpId={bpId} settings={settings.data} canManage={canManage} />}
+      {settings.data !== undefined && <TestCallbacksPanel key={`test-${bpId}`} bpId={bpId} settings={settings.data} />}
       <p className="muted callback-links">
         Every callback is signed with your <Link to="/developers/api-secret">API secret</Link>: verify it before acting. Each attempt and its answer are listed
         under <Link to="/developers/deliveries">Deliveries</Link>.

@@ -47,7 +47,8 @@ function Deliveries({ bpId }: { readonly bpId: string }) {
   const [params, setParams] = useSearchParams();
   const filters = filtersFromSearch(params);
   const log = useDeliveries(bpId, filters);
-  const [openId, setOpenId] = useState<string | null>(null);
+  // `?delivery=dlv_…` (e.g. from a test callback or a transaction) opens that delivery.
+  const [openId, setOpenId] = useState<string | null>(() => (/^dlv_[0-9a-z]{26}$/.test(params.get('delivery') ?? '') ? params.get('delivery') : null));
   const [tz] = useState(browserTimeZone);
 
   if (isApiError(log.error, 'insufficient_role')) return <RoleCannotView />;

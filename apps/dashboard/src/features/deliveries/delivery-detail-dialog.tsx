@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, type ReactNode } from 'react';
+import { Link } from 'wouter';
 import { CopyButton } from '../../ui/copy-button';
 import { CopyIconButton } from '../../ui/copy-icon-button';
 import { Dialog } from '../../ui/dialog';
@@ -67,7 +68,15 @@ function DeliveryDetails({ bpId, detail }: { readonly bpId: string; readonly det
             <CopyIconButton text={delivery.messageId} label="Copy webhook-id" />
           </span>
         </Row>
-        <Row label="Transaction">{delivery.transactionId === null ? <span className="muted">—</span> : <code>{delivery.transactionId}</code>}</Row>
+        <Row label="Transaction">
+          {delivery.transactionId === null ? (
+            <span className="muted">—</span>
+          ) : (
+            <Link to={`/developers/transactions?open=${delivery.transactionId}`} className="mono">
+              {delivery.transactionId}
+            </Link>
+          )}
+        </Row>
         <Row label="Created">{formatRequestTimePrecise(delivery.createdAt)}</Row>
         <Row label="Finished">{delivery.completedAt === null ? <span className="muted">—</span> : formatRequestTimePrecise(delivery.completedAt)}</Row>
       </dl>

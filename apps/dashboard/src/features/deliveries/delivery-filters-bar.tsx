@@ -40,6 +40,14 @@ export function DeliveryFiltersBar({ filters, onChange }: DeliveryFiltersBarProp
         error={timeError}
       />
       <TextField label="To" type="datetime-local" value={filters.to === '' ? '' : toLocalInputValue(filters.to)} onChange={(value) => applyTime('to', value)} />
+      {filters.transaction !== '' && (
+        <span className="filter-chip" data-testid="transaction-filter">
+          Transaction <code>{filters.transaction}</code>
+          <button type="button" className="btn-link" aria-label="Show deliveries of all transactions" onClick={() => onChange({ ...filters, transaction: '' })}>
+            ×
+          </button>
+        </span>
+      )}
       {hasFilters(filters) && (
         <button
           type="button"

@@ -7,9 +7,11 @@ export interface DeliveryFilters {
   readonly status: string;
   readonly from: string;
   readonly to: string;
+  /** `tx_…`: only the deliveries about one transaction (set by the link from a transaction). */
+  readonly transaction: string;
 }
 
-export const NO_FILTERS: DeliveryFilters = { kind: '', status: '', from: '', to: '' };
+export const NO_FILTERS: DeliveryFilters = { kind: '', status: '', from: '', to: '', transaction: '' };
 
 export const KIND_OPTIONS: readonly SelectOption[] = [
   { value: '', label: 'All kinds' },
@@ -41,20 +43,27 @@ export function filtersFromSearch(params: URLSearchParams): DeliveryFilters {
     status: oneOf(params.get('status'), STATUS_OPTIONS),
     from: instant(params.get('from')),
     to: instant(params.get('to')),
+    transaction: /^tx_[0-9a-z]{26}$/.test(params.get('transaction') ?? '') ? (params.get('transaction') ?? '') : '',
   };
 }
 
 /** The filters that are set, as query parameters (for the address bar). */
 export function filtersToSearch(filters: DeliveryFilters): Record<string, string> {
   const params: Record<string, string> = {};
-  for (const name of ['kind', 'status', 'from', 'to'] as const) if (filters[name] !== '') params[name] = filters[name];
+  for (const name of ['kind', 'status', 'from', 'to', 'transaction'] as const) if (filters[name] !== '') params[name] = filters[name];
   return params;
 }
 
 /** The API's query; times go as the server expects them, in UTC. */
 export function deliveryQueryParams(filters: DeliveryFilters): Record<string, string | undefined> {
   const iso = (value: string) => (value === '' ? undefined : new Date(value).toISOString());
-  return { kind: filters.kind || undefined, status: filters.status || undefined, from: iso(filters.from), to: iso(filters.to) };
+  return {
+    kind: filters.kind || undefined,
+    status: filters.status || undefined,
+    from: iso(filters.from),
+    to: iso(filters.to),
+    transactionId: filters.transaction || undefined,
+  };
 }
 
 export function hasFilters(filters: DeliveryFilters): boolean {

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { CopyButton } from '../../ui/copy-button';
 import { downloadTextFile } from '../../ui/download-text-file';
 import { TextAreaField } from '../../ui/text-area-field';
+import { useLeaveGuard } from '../../ui/use-leave-guard';
 import { keyFileName } from './keypair-api';
 
 interface PrivateKeyPanelProps {
@@ -21,10 +22,14 @@ function sdkSnippet(keyId: string): string {
   ].join('\n');
 }
 
+export const LEAVE_WARNING = 'Your new private key is shown only once and is not saved yet. Leave this page and lose it?';
+
 /** The one moment the private key exists outside the BP's servers: make saving it easy and explicit. */
 export function PrivateKeyPanel({ keyId, privateKey, keyFile, onSaved }: PrivateKeyPanelProps) {
   const snippet = sdkSnippet(keyId);
   const ref = useRef<HTMLElement>(null);
+  // Until "I have saved it", leaving the page would lose the only copy of the key.
+  useLeaveGuard(true, LEAVE_WARNING);
   // The panel appears above whatever was clicked (often in a dialog that just closed); bring it
   // into view and move focus there so keyboard and screen reader users land on it too.
   useEffect(() => {

@@ -61,6 +61,12 @@ function RequestDetails({ entry, onFilterByKey }: { readonly entry: RequestLogEn
           <dt>Error code</dt>
           <dd>{entry.errorCode === null ? <span className="muted">None</span> : <code className="error-code">{entry.errorCode}</code>}</dd>
         </div>
+        {entry.errorMessage !== null && (
+          <div className="detail-wide">
+            <dt>Error message</dt>
+            <dd data-testid="request-detail-message">{entry.errorMessage}</dd>
+          </div>
+        )}
         <div>
           <dt>Duration</dt>
           <dd>{formatMs(entry.durationMs)}</dd>

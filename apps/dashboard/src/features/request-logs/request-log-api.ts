@@ -15,6 +15,8 @@ export interface RequestLogEntry {
   readonly clientIp: string | null;
   /** The problem code of a refused request, e.g. `signature_expired`. */
   readonly errorCode: string | null;
+  /** The message the API answered with (null for successes and older entries). */
+  readonly errorMessage: string | null;
 }
 
 interface RequestLogPage {

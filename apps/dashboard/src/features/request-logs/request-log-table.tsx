@@ -51,7 +51,7 @@ export function RequestLogTable({ entries, onOpen }: RequestLogTableProps) {
                   </code>
                 )}
               </td>
-              <td className="cell-nowrap">
+              <td className="request-id-cell">
                 <button
                   type="button"
                   className="link-button mono"

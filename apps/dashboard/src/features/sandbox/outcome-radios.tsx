@@ -1,20 +1,22 @@
 import { useId } from 'react';
 import type { DepositOutcome } from './sandbox-api';
-import { OUTCOME_OPTIONS } from './sandbox-options';
+import { outcomeOptions } from './sandbox-options';
 
 interface OutcomeRadiosProps {
   readonly value: DepositOutcome;
   readonly onChange: (value: DepositOutcome) => void;
+  /** The sandbox's automatic confirmation delay, once known. */
+  readonly autoConfirmSeconds: number | undefined;
 }
 
 /** Each choice says which callbacks it produces, which is what people come here to test. */
-export function OutcomeRadios({ value, onChange }: OutcomeRadiosProps) {
+export function OutcomeRadios({ value, onChange, autoConfirmSeconds }: OutcomeRadiosProps) {
   const name = useId();
   return (
     <fieldset className="outcome-radios">
       <legend>Outcome</legend>
       <div className="outcome-options">
-        {OUTCOME_OPTIONS.map((option) => (
+        {outcomeOptions(autoConfirmSeconds).map((option) => (
           <label key={option.value} className={option.value === value ? 'outcome-option selected' : 'outcome-option'}>
             <input type="radio" name={name} value={option.value} checked={option.value === value} onChange={() => onChange(option.value)} />
             <span className="outcome-text">

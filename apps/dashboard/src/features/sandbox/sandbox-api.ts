@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../app/api-client';
 import { paymentsKeys, type Transaction } from '../transactions/transactions-api';
 
@@ -40,5 +40,14 @@ export function useSandboxAction<TVariables>(bpId: string, action: (variables: T
         client.invalidateQueries({ queryKey: paymentsKeys.transactions(bpId) }),
         client.invalidateQueries({ queryKey: paymentsKeys.balances(bpId) }),
       ]),
+  });
+}
+
+/** How the sandbox behaves on this server (its automatic confirmation delay). */
+export function useSandboxSettings(bpId: string) {
+  return useQuery({
+    queryKey: ['bp', bpId, 'sandbox-settings'],
+    queryFn: () => api.get<{ autoConfirmSeconds: number }>(`/api/bps/${bpId}/sandbox/settings`),
+    staleTime: Number.POSITIVE_INFINITY,
   });
 }

@@ -27,8 +27,20 @@ export interface OutcomeOption {
   readonly callbacks: string;
 }
 
-export const OUTCOME_OPTIONS: readonly OutcomeOption[] = [
-  { value: 'confirm', label: 'Confirm now', callbacks: 'pendingDeposit, then deposit' },
-  { value: 'pending', label: 'Leave pending', callbacks: 'pendingDeposit; confirm it below' },
-  { value: 'fail', label: 'Fail', callbacks: 'pendingDeposit, then failedDeposit' },
-];
+/**
+ * The outcomes, saying what "Leave pending" really does on this server: the sandbox worker
+ * confirms what is left pending after `autoConfirmSeconds` (0 = never by itself).
+ */
+export function outcomeOptions(autoConfirmSeconds: number | undefined): readonly OutcomeOption[] {
+  const pending =
+    autoConfirmSeconds === undefined
+      ? 'pendingDeposit; confirm it below'
+      : autoConfirmSeconds === 0
+        ? 'pendingDeposit; stays pending until you confirm or fail it below'
+        : `pendingDeposit; confirmed automatically after ${autoConfirmSeconds} s unless you confirm or fail it below first`;
+  return [
+    { value: 'confirm', label: 'Confirm now', callbacks: 'pendingDeposit, then deposit' },
+    { value: 'pending', label: 'Leave pending', callbacks: pending },
+    { value: 'fail', label: 'Fail', callbacks: 'pendingDeposit, then failedDeposit' },
+  ];
+}

@@ -5,7 +5,7 @@ import { SelectField } from '../../ui/select-field';
 import { TextField } from '../../ui/text-field';
 import type { Transaction } from '../transactions/transactions-api';
 import { OutcomeRadios } from './outcome-radios';
-import { type DepositOutcome, type SandboxNetwork, type SimulateDepositRequest, sandboxApi, useSandboxAction } from './sandbox-api';
+import { type DepositOutcome, type SandboxNetwork, type SimulateDepositRequest, sandboxApi, useSandboxAction, useSandboxSettings } from './sandbox-api';
 import { assetOptions, isSandboxNetwork, NETWORK_OPTIONS, REQUIRED_CONFIRMATIONS } from './sandbox-options';
 import { SimulatedDepositResult } from './simulated-deposit-result';
 
@@ -23,6 +23,7 @@ export function SimulateDepositPanel({ bpId, canAct }: SimulateDepositPanelProps
   const [identifier, setIdentifier] = useState('test-user');
   const [amount, setAmount] = useState('');
   const [outcome, setOutcome] = useState<DepositOutcome>('confirm');
+  const settings = useSandboxSettings(bpId);
   const [result, setResult] = useState<Transaction | null>(null);
   const simulate = useSandboxAction(bpId, (request: SimulateDepositRequest) => sandboxApi.simulateDeposit(bpId, request));
 
@@ -76,7 +77,7 @@ export function SimulateDepositPanel({ bpId, canAct }: SimulateDepositPanelProps
             autoComplete="off"
             required
           />
-          <OutcomeRadios value={outcome} onChange={setOutcome} />
+          <OutcomeRadios value={outcome} onChange={setOutcome} autoConfirmSeconds={settings.data?.autoConfirmSeconds} />
         </fieldset>
         <ProblemAlert error={simulate.error} fields={FIELDS} />
         <div className="simulate-actions">

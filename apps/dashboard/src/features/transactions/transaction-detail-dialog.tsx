@@ -3,6 +3,7 @@ import { CopyIconButton } from '../../ui/copy-icon-button';
 import { Dialog } from '../../ui/dialog';
 import { ConfirmationsMeter } from './confirmations-meter';
 import { LayerBadge, NotSettledBadge, TransactionStatusBadge } from './transaction-badges';
+import { TransactionDeliveriesLink } from './transaction-deliveries-link';
 import { assetSymbol, formatMoney, formatTxTimeFull, TYPE_LABELS, trimZeros } from './transaction-format';
 import type { Transaction } from './transactions-api';
 
@@ -93,6 +94,7 @@ export function TransactionDetailDialog({ tx, onClose }: TransactionDetailDialog
         </dl>
       </div>
       <div className="dialog-actions">
+        <TransactionDeliveriesLink txId={tx.id} />
         <button type="button" className="btn" onClick={onClose}>
           Close
         </button>

@@ -5,6 +5,7 @@ import { PageHeader } from '../../ui/page-header';
 import { ProblemAlert } from '../../ui/problem-alert';
 import { useActiveBp } from '../auth/current-session';
 import { BalancesStrip } from './balances-strip';
+import { useLinkedTransaction } from './linked-transaction';
 import { TransactionDetailDialog } from './transaction-detail-dialog';
 import { filtersFromSearch, filtersToSearch, hasFilters, type TransactionFilters } from './transaction-filters';
 import { TransactionFiltersBar } from './transaction-filters-bar';
@@ -33,7 +34,9 @@ function Transactions() {
   const page = transactions.data;
   const items = page?.items ?? [];
   const pending = hasPending(page);
-  const shownDetail = opened === null ? null : (items.find((tx) => tx.id === opened.id) ?? opened);
+  const linked = useLinkedTransaction(bp.bpId);
+  const clicked = opened ?? linked.tx ?? null;
+  const shownDetail = clicked === null ? null : (items.find((tx) => tx.id === clicked.id) ?? clicked);
   const client = useQueryClient();
   const refreshAll = () =>
     Promise.all([
@@ -88,7 +91,16 @@ function Transactions() {
           />
         )}
       </section>
-      {shownDetail !== null && <TransactionDetailDialog key={shownDetail.id} tx={shownDetail} onClose={() => setOpened(null)} />}
+      {shownDetail !== null && (
+        <TransactionDetailDialog
+          key={shownDetail.id}
+          tx={shownDetail}
+          onClose={() => {
+            setOpened(null);
+            linked.close();
+          }}
+        />
+      )}
     </>
   );
 }

@@ -28,8 +28,8 @@ export function KpiCard({ label, value, change, changeKind, polarity, comparedWi
         </p>
         {change !== null && <DeltaIndicator change={change} kind={changeKind} polarity={polarity} />}
       </div>
-      {/* Without a baseline a dash in a coloured box would read like a glitch; say why there is no change instead. */}
-      <p className="kpi-compared">{change === null ? `No data for the ${comparedWith}` : `vs ${comparedWith}`}</p>
+      {/* Without a baseline the cards say nothing; the grid says it once for all of them (KpiCards). */}
+      {change !== null && <p className="kpi-compared">vs {comparedWith}</p>}
       <dl className="kpi-split">{children}</dl>
     </section>
   );

@@ -41,9 +41,9 @@ export function LatencyPanel({ kpis, change, comparedWith }: { readonly kpis: Kp
           );
         })}
       </dl>
-      <p className="field-hint">
-        Average {formatMs(kpis.avgResponseMs)}. Percentiles are upper bounds of histogram buckets about 19% wide: p95 ≤ 25 ms means at least 95% of requests
-        finished within 25 ms.
+      <p className="field-hint" data-testid="latency-footnote">
+        Average {formatMs(kpis.avgResponseMs)}. Percentiles are upper bounds of histogram buckets about 19% wide
+        {kpis.p95Ms === null ? '.' : `: p95 ≤ ${formatMs(kpis.p95Ms)} means at least 95% of these requests finished within ${formatMs(kpis.p95Ms)}.`}
       </p>
     </section>
   );

@@ -63,6 +63,20 @@ export function registerAuditRoutes(
     },
   });
 
+  app.get('/api/bps/:bpId/audit-log/actions', {
+    onRequest: sessionGuard,
+    schema: {
+      tags,
+      summary: 'The actions recorded in this Business Partner’s audit log, for filtering (developer and above)',
+      params: bpParams,
+      response: { 200: z.object({ items: z.array(z.string()) }), ...errors },
+    },
+    handler: async (request) => {
+      const access = accounts.authorize(sessionOf(request), request.params.bpId, 'audit:read');
+      return { items: await audit.actions(access.bpId) };
+    },
+  });
+
   app.get('/api/bps/:bpId/notifications', {
     onRequest: sessionGuard,
     schema: {

@@ -111,6 +111,12 @@ export class AuditService {
     return id;
   }
 
+  /** The actions this BP's log holds, alphabetically (what the dashboard's action filter offers). */
+  async actions(bpId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('audit_log').select('action').distinct().where('bp_id', '=', bpId).orderBy('action').execute();
+    return rows.map((r) => r.action);
+  }
+
   async list(bpId: string, options: { limit: number; cursor?: string | undefined; action?: string | undefined }): Promise<Page<AuditRecord>> {
     let query = this.db.selectFrom('audit_log').selectAll().where('bp_id', '=', bpId);
     if (options.cursor !== undefined) query = query.where('id', '<', options.cursor);

@@ -17,6 +17,8 @@ export interface DeliveryFilters {
   readonly status?: 'pending' | 'delivering' | 'succeeded' | 'failed' | undefined;
   readonly from?: Date | undefined;
   readonly to?: Date | undefined;
+  /** Only the deliveries about one transaction. */
+  readonly transactionId?: string | undefined;
 }
 
 export interface DeliverySummary {
@@ -52,6 +54,7 @@ export class DeliveriesService {
     if (f.status !== undefined) q = q.where('status', '=', f.status);
     if (f.from !== undefined) q = q.where('created_at', '>=', f.from);
     if (f.to !== undefined) q = q.where('created_at', '<', f.to);
+    if (f.transactionId !== undefined) q = q.where('transaction_id', '=', f.transactionId);
     if (cursor !== undefined) q = q.where('id', '<', cursor);
     const rows = await q
       .orderBy('id', 'desc')

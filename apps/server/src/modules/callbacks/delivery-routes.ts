@@ -62,6 +62,11 @@ export function registerDeliveryRoutes(
           from: iso.optional(),
           to: iso.optional(),
           limit: z.coerce.number().int().min(1).max(100).default(25),
+          transactionId: z
+            .string()
+            .regex(/^tx_[0-9a-z]{26}$/, 'A transaction id (tx_…)')
+            .optional()
+            .describe('Only deliveries about this transaction'),
           cursor: deliveryId.optional(),
         })
         .refine(fromNotAfterTo, fromNotAfterToIssue),
@@ -72,7 +77,13 @@ export function registerDeliveryRoutes(
       const q = request.query;
       const page = await deliveries.list(
         access.bpId,
-        { kind: q.kind, status: q.status, from: q.from === undefined ? undefined : new Date(q.from), to: q.to === undefined ? undefined : new Date(q.to) },
+        {
+          kind: q.kind,
+          status: q.status,
+          from: q.from === undefined ? undefined : new Date(q.from),
+          to: q.to === undefined ? undefined : new Date(q.to),
+          transactionId: q.transactionId,
+        },
         q.limit,
         q.cursor,
       );

@@ -97,7 +97,7 @@ export class IpAllowlistService {
         severity: 'warning',
         title: 'IP allowlist changed',
         body: `${access.actor.label} changed the API IP allowlist${added.length > 0 ? `; added ${added.join(', ')}` : ''}${removed.length > 0 ? `; removed ${removed.join(', ')}` : ''}. ${normalised.size === 0 ? 'Requests are now accepted from any address.' : `${normalised.size} range(s) allowed.`}`,
-        link: '/developers/ip-whitelist',
+        link: '/developers/ip-allowlist',
         auditId,
       });
       await notifyInTransaction(trx, CHANNELS.credentials, access.bpId);

@@ -37,6 +37,8 @@ export function registerPaymentsRoutes(
     sandbox: SandboxChain;
     sessionGuard: onRequestAsyncHookHandler;
     signatureGuard: preValidationAsyncHookHandler;
+    /** Seconds after which the sandbox worker confirms what is left pending; 0 = only by hand. */
+    sandboxAutoConfirmSeconds: number;
   },
 ): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -213,6 +215,16 @@ export function registerPaymentsRoutes(
     },
     handler: async (request) => payments.listTransactions(await dashboardBp(request, request.params.bpId, 'payments:read'), filtersOf(request.query)),
   });
+  app.get('/api/bps/:bpId/transactions/:id', {
+    onRequest: sessionGuard,
+    schema: {
+      tags: dashTags,
+      summary: 'One transaction',
+      params: z.strictObject({ bpId: bpIdParam, id: txParams.shape.id }),
+      response: { 200: s.transactionSchema, ...errors },
+    },
+    handler: async (request) => payments.getTransaction(await dashboardBp(request, request.params.bpId, 'payments:read'), request.params.id),
+  });
   app.get('/api/bps/:bpId/payment-settings', {
     onRequest: sessionGuard,
     schema: { tags: dashTags, summary: 'Payment settings', params: bpParams, response: { 200: s.paymentSettingsSchema, ...errors } },
@@ -236,6 +248,19 @@ export function registerPaymentsRoutes(
     onRequest: sessionGuard,
     schema: { tags: dashTags, summary: 'Balances', params: bpParams, response: { 200: z.object({ items: z.array(s.balanceSchema) }), ...errors } },
     handler: async (request) => ({ items: await payments.balances(await dashboardBp(request, request.params.bpId, 'payments:read')) }),
+  });
+  app.get('/api/bps/:bpId/sandbox/settings', {
+    onRequest: sessionGuard,
+    schema: {
+      tags: dashTags,
+      summary: 'How the sandbox behaves (its automatic confirmation delay)',
+      params: bpParams,
+      response: { 200: z.object({ autoConfirmSeconds: z.number().int().describe('0 = pending stays pending until confirmed by hand') }), ...errors },
+    },
+    handler: async (request) => {
+      await dashboardBp(request, request.params.bpId, 'payments:read');
+      return { autoConfirmSeconds: deps.sandboxAutoConfirmSeconds };
+    },
   });
   app.post('/api/bps/:bpId/sandbox/deposits', {
     onRequest: sessionGuard,

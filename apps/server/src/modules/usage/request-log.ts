@@ -14,6 +14,8 @@ export interface RequestLogEntry {
   readonly durationUs: number;
   readonly clientIp: string | null;
   readonly errorCode: string | null;
+  /** The error answer's human message (problem `detail`), capped in length. */
+  readonly errorMessage?: string | null;
   readonly requestId: string;
 }
 
@@ -118,12 +120,12 @@ export class RequestLogWriter {
     const col = <T>(pick: (e: RequestLogEntry) => T) => batch.map(pick);
     await this.db.transaction().execute(async (trx) => {
       await sql`
-        insert into api_requests (occurred_at, bp_id, key_id, method, route, status, duration_us, client_ip, error_code, request_id)
+        insert into api_requests (occurred_at, bp_id, key_id, method, route, status, duration_us, client_ip, error_code, error_message, request_id)
         select * from unnest(
           ${col((e) => e.occurredAt.toISOString())}::timestamptz[], ${col((e) => e.bpId)}::text[], ${col((e) => e.keyId)}::text[],
           ${col((e) => e.method)}::text[], ${col((e) => e.route)}::text[], ${col((e) => e.status)}::smallint[],
           ${col((e) => e.durationUs)}::integer[], ${col((e) => e.clientIp)}::text[], ${col((e) => e.errorCode)}::text[],
-          ${col((e) => e.requestId)}::text[])`.execute(trx);
+          ${col((e) => e.errorMessage ?? null)}::text[],           ${col((e) => e.requestId)}::text[])`.execute(trx);
       // Rows for minutes that were already rolled up (a late flush) mark those minutes for recomputation.
       await sql`
         insert into usage_dirty_minutes (bucket)

@@ -57,6 +57,7 @@ const requestRowSchema = z
     durationMs: z.number(),
     clientIp: z.string().nullable(),
     errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable().describe('The message the API answered with'),
   })
   .meta({ id: 'RequestLogEntry' });
 

@@ -49,9 +49,13 @@ function floorTo(ms: number, step: number): number {
   return Math.floor(ms / step) * step;
 }
 
-/** 1 h → 60 minutes, 24 h → 24 hours, 7 d → 168 hours, 30 d → 30 days (hourly and daily series read hourly rollups). */
+/**
+ * Bars a chart can show readably (roughly 24–180): 1 h → 60 minutes, 24 h → 96 quarter hours (24
+ * hourly bars put a fresh integration's traffic into one), 7 d → 168 hours, 30 d → 30 days.
+ */
 function pickGranularity(spanMs: number): Granularity {
   if (spanMs <= 3 * 3_600_000) return '1m';
+  if (spanMs <= 2 * 86_400_000) return '15m';
   if (spanMs <= 10 * 86_400_000) return '1h';
   return '1d';
 }
@@ -303,6 +307,7 @@ export interface RequestLogRow {
   readonly durationMs: number;
   readonly clientIp: string | null;
   readonly errorCode: string | null;
+  readonly errorMessage: string | null;
 }
 
 export interface RequestFilters {
@@ -343,6 +348,7 @@ function toRow(r: {
   duration_us: number;
   client_ip: string | null;
   error_code: string | null;
+  error_message: string | null;
 }): RequestLogRow {
   return {
     requestId: r.request_id,
@@ -354,6 +360,7 @@ function toRow(r: {
     durationMs: r.duration_us / 1000,
     clientIp: r.client_ip,
     errorCode: r.error_code,
+    errorMessage: r.error_message,
   };
 }
 
@@ -364,7 +371,7 @@ export class RequestLogQueries {
   async list(bpId: string, filters: RequestFilters, limit: number, cursor?: string): Promise<{ items: RequestLogRow[]; nextCursor: string | null }> {
     let q = this.db
       .selectFrom('api_requests')
-      .select(['request_id', 'occurred_at', 'key_id', 'method', 'route', 'status', 'duration_us', 'client_ip', 'error_code'])
+      .select(['request_id', 'occurred_at', 'key_id', 'method', 'route', 'status', 'duration_us', 'client_ip', 'error_code', 'error_message'])
       .where('bp_id', '=', bpId);
     const status = filters.status;
     if (typeof status === 'number') q = q.where('status', '=', status);
@@ -394,7 +401,7 @@ export class RequestLogQueries {
   async get(bpId: string, requestId: string): Promise<RequestLogRow> {
     const row = await this.db
       .selectFrom('api_requests')
-      .select(['request_id', 'occurred_at', 'key_id', 'method', 'route', 'status', 'duration_us', 'client_ip', 'error_code'])
+      .select(['request_id', 'occurred_at', 'key_id', 'method', 'route', 'status', 'duration_us', 'client_ip', 'error_code', 'error_message'])
       .where('bp_id', '=', bpId)
       .where('request_id', '=', requestId)
       .executeTakeFirst();

@@ -7,14 +7,14 @@ import { AllowlistEditor } from './allowlist-editor';
 import { CallbackSourcesPanel } from './callback-sources-panel';
 import { useIpAllowlist } from './ip-allowlist-api';
 
-const TITLE = 'IP Whitelist';
+const TITLE = 'IP allowlist';
 const DESCRIPTION = 'Limit signed API requests to the addresses your backend servers call from, so a leaked key is useless elsewhere.';
 
-export function IpWhitelistPage() {
+export function IpAllowlistPage() {
   const bp = useActiveBp();
   // Viewers cannot read the allowlist; say so up front instead of showing an error from the server.
   if (!roleAtLeast(bp.role, 'developer')) return <RoleCannotView />;
-  return <IpWhitelist bpId={bp.bpId} canManage={roleAtLeast(bp.role, 'admin')} />;
+  return <IpAllowlist bpId={bp.bpId} canManage={roleAtLeast(bp.role, 'admin')} />;
 }
 
 function RoleCannotView() {
@@ -22,14 +22,14 @@ function RoleCannotView() {
     <>
       <PageHeader title={TITLE} description={DESCRIPTION} />
       <section className="panel empty-state">
-        <h2>Your role cannot view the IP whitelist</h2>
-        <p className="muted">The IP whitelist is available to developers, admins and owners. Ask an admin of your team if you need access.</p>
+        <h2>Your role cannot view the IP allowlist</h2>
+        <p className="muted">The IP allowlist is available to developers, admins and owners. Ask an admin of your team if you need access.</p>
       </section>
     </>
   );
 }
 
-function IpWhitelist({ bpId, canManage }: { readonly bpId: string; readonly canManage: boolean }) {
+function IpAllowlist({ bpId, canManage }: { readonly bpId: string; readonly canManage: boolean }) {
   const allowlist = useIpAllowlist(bpId);
   // The role may have changed since the session was loaded; the server has the final word.
   if (isApiError(allowlist.error, 'insufficient_role')) return <RoleCannotView />;
@@ -38,7 +38,7 @@ function IpWhitelist({ bpId, canManage }: { readonly bpId: string; readonly canM
     <>
       <PageHeader title={TITLE} description={DESCRIPTION} />
       <ProblemAlert error={allowlist.error} />
-      {allowlist.isPending && <p className="muted">Loading IP whitelist…</p>}
+      {allowlist.isPending && <p className="muted">Loading IP allowlist…</p>}
       {allowlist.data !== undefined && (
         <>
           {allowlist.data.recommendation !== null && (
