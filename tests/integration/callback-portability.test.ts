@@ -80,7 +80,8 @@ describeEachDatabase('callback bodies every AkashicPay SDK accepts', (kind) => {
   const deposit = (sdk: Paygate, body: Record<string, unknown>) => sdk.request<{ id: string; status: string }>('POST', '/v1/sandbox/deposits', { body });
 
   describeWithSdkPrograms('through real Go and PHP', () => {
-    it('every kind of callback the worker delivers — adversarial but allowed content included — verifies in Go and PHP', async () => {
+    // Two dozen deliveries and two compiler/interpreter runs: a budget a loaded machine can meet.
+    it('every kind of callback the worker delivers — adversarial but allowed content included — verifies in Go and PHP', { timeout: 120_000 }, async () => {
       const alpha = await newBp('alpha');
       const beta = await newBp('beta');
 
@@ -120,12 +121,12 @@ describeEachDatabase('callback bodies every AkashicPay SDK accepts', (kind) => {
       for (const k of KINDS) expect((await alpha.owner.post(`/api/bps/${alpha.bpId}/callbacks/test`, { kind: k })).statusCode).toBe(202);
 
       await startWorker();
-      await receiver.waitFor(22, 20_000);
+      await receiver.waitFor(22, 60_000);
       // Verification round-trips, for a transaction callback and for a test callback.
       const firstDeposit = receiver.received.find((r) => r.path === '/alpha/deposit' && !r.body.includes('"test":true'));
       const firstTest = receiver.received.find((r) => r.path.startsWith('/alpha/') && r.body.includes('"test":true'));
       for (const r of [firstDeposit, firstTest]) await alpha.sdk.confirmCallback(String(r?.headers['webhook-id']), String(r?.headers.signature));
-      await receiver.waitFor(24, 20_000);
+      await receiver.waitFor(24, 60_000);
 
       const received = [...receiver.received];
       const secretOf = (r: Received) => (r.path.startsWith('/beta/') ? beta.secret : alpha.secret);
