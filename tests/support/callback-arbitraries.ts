@@ -76,6 +76,11 @@ export const transactionRow: fc.Arbitrary<{ row: TransactionRow; kind: Transacti
         from: addressOf(currency.chain),
         to: addressOf(currency.chain),
         txHash: hex(64).map((h) => (currency.chain === 'ethereum' ? `0x${h}` : h)),
+        // Simulated payouts get a hash at once and no sender; chain payouts show the hot wallet and
+        // the signed hash, and have neither before signing (pending, or failed before it was sent).
+        route: fc.constantFrom('simulator', 'node-signed', 'node-unsigned'),
+        // A reverted native chain payout is charged the gas it burned.
+        burned: fc.bigInt({ min: 0n, max: 10n ** 17n }),
         l2: hex(32).map((h) => `l2_${h}`),
         id: prefixedId('tx'),
         identifier,
@@ -91,6 +96,7 @@ export const transactionRow: fc.Arbitrary<{ row: TransactionRow; kind: Transacti
       .map((g) => {
         const deposit = shape.type === 'Deposit';
         const l1 = shape.layer === 'L1';
+        const route = shape.status === 'Confirmed' && g.route === 'node-unsigned' ? 'node-signed' : g.route;
         const fee = deposit && l1 && shape.status === 'Confirmed' ? depositFee(g.amount, currency.decimals, g.rate) : 0n;
         const row: TransactionRow = {
           id: g.id,
@@ -103,13 +109,21 @@ export const transactionRow: fc.Arbitrary<{ row: TransactionRow; kind: Transacti
           token_symbol: currency.tokenSymbol,
           amount: g.amount.toString(),
           fee_deposit: fee.toString(),
-          fees_paid: deposit ? null : !l1 || shape.status === 'Failed' ? '0' : currency.payoutFee.toString(),
+          fees_paid: deposit
+            ? null
+            : !l1
+              ? '0'
+              : shape.status !== 'Failed'
+                ? currency.payoutFee.toString()
+                : route === 'node-signed' && currency.tokenSymbol === null
+                  ? g.burned.toString()
+                  : '0',
           usd_value: g.usd,
           status: shape.status,
           settled: true,
-          from_address: deposit && l1 ? g.from : null,
+          from_address: l1 && (deposit || route === 'node-signed') ? g.from : null,
           to_address: g.to,
-          tx_hash: l1 ? g.txHash : null,
+          tx_hash: !l1 || (!deposit && route === 'node-unsigned') ? null : g.txHash,
           l2_txn_hash: l1 ? null : g.l2,
           tx_position: null,
           block_number: null,
