@@ -38,7 +38,8 @@ describe('callback producers emit only portable bodies (property)', () => {
         else if (row.type === 'Deposit' || row.status === 'Confirmed') expect('txHash' in payload).toBe(true);
         else expect('txHash' in payload).toBe(row.tx_hash !== null);
         expect('l2TxnHash' in payload).toBe(row.layer === 'L2');
-        expect('feesPaid' in payload).toBe(row.type === 'Withdrawal');
+        if (row.type === 'Deposit') expect('feesPaid' in payload).toBe(false);
+        else expect('feesPaid' in payload).toBe(row.fees_paid !== null);
         expect('failureReason' in payload).toBe(row.status === 'Failed');
         expect('confirmedAt' in payload).toBe(row.status === 'Confirmed');
         expect('identifier' in payload).toBe(row.type === 'Deposit');

@@ -62,7 +62,7 @@ export interface TransactionCallbackPayload {
   readonly txHash?: string;
   /** Layer 2 only: Paygate's internal transfer reference. */
   readonly l2TxnHash?: string;
-  /** Payouts only: the network fee charged (`"0"` on Layer 2 and, usually, after a failure; see docs/callbacks.md). */
+  /** Payouts only: the network fee charged; absent while a native payout on a node is pending (docs/callbacks.md). */
   readonly feesPaid?: string;
   /** Confirmed Layer 1 deposits with a fee: `{ deposit: "<fee>" }`. Absent otherwise. */
   readonly internalFee?: { readonly deposit: string };
