@@ -3,6 +3,7 @@ import { Paygate, PaygateApiError } from '@paygate/sdk';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../apps/server/src/lib/logger.js';
 import { CallbackDeliveryWorker } from '../../apps/server/src/modules/callbacks/delivery.js';
+import { failChainPayout } from '../../apps/server/src/modules/payments/payout-transitions.js';
 import { describeEachDatabase } from '../support/databases.js';
 import { issueKeyPair } from '../support/keypairs.js';
 import { CallbackReceiver, type Received } from '../support/receiver.js';
@@ -80,7 +81,8 @@ describeEachDatabase('callback bodies every AkashicPay SDK accepts', (kind) => {
   const deposit = (sdk: Paygate, body: Record<string, unknown>) => sdk.request<{ id: string; status: string }>('POST', '/v1/sandbox/deposits', { body });
 
   describeWithSdkPrograms('through real Go and PHP', () => {
-    it('every kind of callback the worker delivers — adversarial but allowed content included — verifies in Go and PHP', async () => {
+    // Two dozen deliveries and two compiler/interpreter runs: a budget a loaded machine can meet.
+    it('every kind of callback the worker delivers — adversarial but allowed content included — verifies in Go and PHP', { timeout: 120_000 }, async () => {
       const alpha = await newBp('alpha');
       const beta = await newBp('beta');
 
@@ -120,12 +122,12 @@ describeEachDatabase('callback bodies every AkashicPay SDK accepts', (kind) => {
       for (const k of KINDS) expect((await alpha.owner.post(`/api/bps/${alpha.bpId}/callbacks/test`, { kind: k })).statusCode).toBe(202);
 
       await startWorker();
-      await receiver.waitFor(22, 20_000);
+      await receiver.waitFor(22, 60_000);
       // Verification round-trips, for a transaction callback and for a test callback.
       const firstDeposit = receiver.received.find((r) => r.path === '/alpha/deposit' && !r.body.includes('"test":true'));
       const firstTest = receiver.received.find((r) => r.path.startsWith('/alpha/') && r.body.includes('"test":true'));
       for (const r of [firstDeposit, firstTest]) await alpha.sdk.confirmCallback(String(r?.headers['webhook-id']), String(r?.headers.signature));
-      await receiver.waitFor(24, 20_000);
+      await receiver.waitFor(24, 60_000);
 
       const received = [...receiver.received];
       const secretOf = (r: Received) => (r.path.startsWith('/beta/') ? beta.secret : alpha.secret);
@@ -226,6 +228,30 @@ describeEachDatabase('callback bodies every AkashicPay SDK accepts', (kind) => {
       expect(await codeAndField(bp.sdk.payout({ referenceId, to: EXTERNAL_TRON, amount: '1', network: 'TRX-SHASTA', token: 'USDT' })), referenceId).toBe(
         '400 identifier_invalid body.referenceId',
       );
+  });
+
+  it('a chain payout failing with a node or signer message (newlines, quotes, non-ASCII) is recorded with a portable reason', async () => {
+    const bp = await newBp('epsilon');
+    await deposit(bp.sdk, { network: 'TRX-SHASTA', token: 'USDT', identifier: 'funds', amount: '50', outcome: 'confirm' });
+    const pending = await bp.sdk.payout({ referenceId: 'chain-1', to: EXTERNAL_TRON, amount: '5', network: 'TRX-SHASTA', token: 'USDT' });
+    const db = server.services.database.db;
+    // Hand the payout to the chain pipeline's bookkeeping, as a node-backed network does (reserved: the 1 USDT fee).
+    await db.insertInto('payouts').values({ transaction_id: pending.id, network: 'TRX-SHASTA', state: 'queued', reserved_fee: '1000000' }).execute();
+    const message =
+      'The contract function "transfer" reverted.\n\nContract Call:\n  to: 0xdEaD… amount=5000000\n\nDetails: sender\'s balance < value & fee\nVersion: viem@2';
+    const failed = await failChainPayout(db, server.services.clock, pending.id, message, null);
+    expect(failed.status).toBe('Failed');
+    expect(failed.failure_reason).toBe(
+      'The contract function "transfer" reverted. Contract Call: to: 0xdEaD? amount?5000000 Details: sender?s balance ? value ? fee Version: viem@2',
+    );
+    const stored = await db
+      .selectFrom('callback_messages')
+      .select('payload')
+      .where('transaction_id', '=', pending.id)
+      .where('kind', '=', 'failedPayout')
+      .executeTakeFirstOrThrow();
+    expect(portableBodyViolations(stored.payload)).toEqual([]);
+    expect(stored.payload).toMatchObject({ callbackType: 'failedPayout', failureReason: failed.failure_reason });
   });
 
   it('a body outside the profile is a bug that fails loudly: the outbox refuses it and the state change rolls back', async () => {

@@ -34,7 +34,8 @@ const PORTABLE = {
 const WITH_FEE = { ...PORTABLE, type: 'Deposit', internalFee: { deposit: '0.1' }, callbackType: 'deposit' };
 
 describeEachDatabase('migration 0013: unsent callback messages get portable payloads', (kind) => {
-  it('rewrites messages nobody has been sent yet and keeps every body that went out', async () => {
+  // Migrating a fresh embedded database from scratch takes tens of seconds on a loaded machine.
+  it('rewrites messages nobody has been sent yet and keeps every body that went out', { timeout: 120_000 }, async () => {
     const t = await createTestDatabase(kind, { migrate: false });
     try {
       const before = loadMigrations().filter((m) => m.version < 13);

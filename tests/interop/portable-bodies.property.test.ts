@@ -31,10 +31,15 @@ describe('callback producers emit only portable bodies (property)', () => {
         expect(Object.values(payload)).not.toContain(null);
         const fee = BigInt(row.fee_deposit);
         expect(payload.internalFee === undefined).toBe(fee === 0n);
-        expect('fromAddress' in payload).toBe(row.type === 'Deposit' && row.layer === 'L1');
-        expect('txHash' in payload).toBe(row.layer === 'L1');
+        if (row.layer === 'L2') expect('fromAddress' in payload).toBe(false);
+        else if (row.type === 'Deposit') expect('fromAddress' in payload).toBe(true);
+        else expect('fromAddress' in payload).toBe(row.from_address !== null);
+        if (row.layer === 'L2') expect('txHash' in payload).toBe(false);
+        else if (row.type === 'Deposit' || row.status === 'Confirmed') expect('txHash' in payload).toBe(true);
+        else expect('txHash' in payload).toBe(row.tx_hash !== null);
         expect('l2TxnHash' in payload).toBe(row.layer === 'L2');
-        expect('feesPaid' in payload).toBe(row.type === 'Withdrawal');
+        if (row.type === 'Deposit') expect('feesPaid' in payload).toBe(false);
+        else expect('feesPaid' in payload).toBe(row.fees_paid !== null);
         expect('failureReason' in payload).toBe(row.status === 'Failed');
         expect('confirmedAt' in payload).toBe(row.status === 'Confirmed');
         expect('identifier' in payload).toBe(row.type === 'Deposit');

@@ -65,6 +65,17 @@ const SHAPES: readonly Shape[] = [
   { kind: 'payout', type: 'Withdrawal', layer: 'L2', status: 'Confirmed' },
 ];
 
+type PayoutRoute = 'simulator' | 'node-signed' | 'node-unsigned';
+
+/** `fees_paid` of a payout as the payments core and the chain pipeline write it. */
+function payoutFeesPaid(shape: Shape, l1: boolean, route: PayoutRoute, currency: Currency, burned: bigint): string | null {
+  const nativeOnNode = route !== 'simulator' && currency.tokenSymbol === null;
+  if (!l1) return '0';
+  if (shape.status === 'Pending') return nativeOnNode ? null : currency.payoutFee.toString(); // a native chain payout's fee is known once mined
+  if (shape.status === 'Confirmed') return nativeOnNode ? burned.toString() : currency.payoutFee.toString(); // native: gasUsed × price
+  return nativeOnNode && route === 'node-signed' ? burned.toString() : '0'; // a reverted native chain payout pays the gas it burned
+}
+
 /** A transaction row in the state its callback kind reports, as the payments core writes it. */
 export const transactionRow: fc.Arbitrary<{ row: TransactionRow; kind: TransactionCallbackKind }> = fc
   .record({ shape: fc.constantFrom(...SHAPES), currency: fc.constantFrom(...CURRENCIES) })
@@ -76,6 +87,11 @@ export const transactionRow: fc.Arbitrary<{ row: TransactionRow; kind: Transacti
         from: addressOf(currency.chain),
         to: addressOf(currency.chain),
         txHash: hex(64).map((h) => (currency.chain === 'ethereum' ? `0x${h}` : h)),
+        // Simulated payouts get a hash at once and no sender; chain payouts show the hot wallet and
+        // the signed hash, and have neither before signing (pending, or failed before it was sent).
+        route: fc.constantFrom<PayoutRoute>('simulator', 'node-signed', 'node-unsigned'),
+        // A reverted native chain payout is charged the gas it burned.
+        burned: fc.bigInt({ min: 0n, max: 10n ** 17n }),
         l2: hex(32).map((h) => `l2_${h}`),
         id: prefixedId('tx'),
         identifier,
@@ -91,6 +107,7 @@ export const transactionRow: fc.Arbitrary<{ row: TransactionRow; kind: Transacti
       .map((g) => {
         const deposit = shape.type === 'Deposit';
         const l1 = shape.layer === 'L1';
+        const route: PayoutRoute = shape.status === 'Confirmed' && g.route === 'node-unsigned' ? 'node-signed' : g.route;
         const fee = deposit && l1 && shape.status === 'Confirmed' ? depositFee(g.amount, currency.decimals, g.rate) : 0n;
         const row: TransactionRow = {
           id: g.id,
@@ -103,13 +120,13 @@ export const transactionRow: fc.Arbitrary<{ row: TransactionRow; kind: Transacti
           token_symbol: currency.tokenSymbol,
           amount: g.amount.toString(),
           fee_deposit: fee.toString(),
-          fees_paid: deposit ? null : !l1 || shape.status === 'Failed' ? '0' : currency.payoutFee.toString(),
+          fees_paid: deposit ? null : payoutFeesPaid(shape, l1, route, currency, g.burned),
           usd_value: g.usd,
           status: shape.status,
           settled: true,
-          from_address: deposit && l1 ? g.from : null,
+          from_address: l1 && (deposit || route === 'node-signed') ? g.from : null,
           to_address: g.to,
-          tx_hash: l1 ? g.txHash : null,
+          tx_hash: !l1 || (!deposit && route === 'node-unsigned') ? null : g.txHash,
           l2_txn_hash: l1 ? null : g.l2,
           tx_position: null,
           block_number: null,

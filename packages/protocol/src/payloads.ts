@@ -49,7 +49,7 @@ export interface TransactionCallbackPayload {
   readonly type: 'Deposit' | 'Withdrawal';
   readonly layer: 'L1' | 'L2';
   readonly status: 'Pending' | 'Confirmed' | 'Failed';
-  /** Layer 1 deposits: the sender. Absent on payouts and Layer 2 transfers. */
+  /** Layer 1 deposits: the sender; Layer 1 payouts on a node-backed network, once signed: the hot wallet. Absent otherwise. */
   readonly fromAddress?: string;
   readonly toAddress: string;
   /** Decimal string in the currency's units. */
@@ -58,11 +58,11 @@ export interface TransactionCallbackPayload {
   /** `USDT` for the token; absent for the network coin. */
   readonly tokenSymbol?: string;
   readonly network: string;
-  /** Layer 1 only: the chain transaction. */
+  /** Layer 1 only: the chain transaction (a payout on a node-backed network has none until it is signed). */
   readonly txHash?: string;
   /** Layer 2 only: Paygate's internal transfer reference. */
   readonly l2TxnHash?: string;
-  /** Payouts only: the network fee (`"0"` on Layer 2 and after a failure). */
+  /** Payouts only: the network fee charged; absent while a native payout on a node is pending (docs/callbacks.md). */
   readonly feesPaid?: string;
   /** Confirmed Layer 1 deposits with a fee: `{ deposit: "<fee>" }`. Absent otherwise. */
   readonly internalFee?: { readonly deposit: string };

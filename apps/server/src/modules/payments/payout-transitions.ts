@@ -6,6 +6,7 @@ import type { PayoutConfig } from '../../payout-config.js';
 import type { Currency } from './currencies.js';
 import { post } from './ledger.js';
 import { enqueueCallback } from './outbox.js';
+import { failureReasonText } from './texts.js';
 import type { TransactionRow } from './views.js';
 
 /**
@@ -112,6 +113,7 @@ export async function confirmChainPayout(
 
 /**
  * The payout failed: reverted on chain (`mined` given) or refused before anything was sent.
+ * `reason` is a node's or signer's message, made portable for the callback (texts.ts).
  * The BP gets the amount back. A reverted native payout is charged the network fee it burned
  * (it was spent); a token payout is never charged its flat fee when it fails.
  */
@@ -129,7 +131,7 @@ export async function failChainPayout(
     const now = clock.now();
     await trx
       .updateTable('transactions')
-      .set({ status: 'Failed', failure_reason: reason, tx_hash: mined?.hash ?? tx.tx_hash, fees_paid: charged.toString(), updated_at: now })
+      .set({ status: 'Failed', failure_reason: failureReasonText(reason), tx_hash: mined?.hash ?? tx.tx_hash, fees_paid: charged.toString(), updated_at: now })
       .where('id', '=', tx.id)
       .execute();
     await finishPayout(trx, transactionId, 'failed', mined?.hash ?? null, burned, now);
