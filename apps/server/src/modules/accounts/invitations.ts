@@ -1,18 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, MemberRole } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import type { AuditService } from '../audit/service.js';
+import { hashToken } from './tokens.js';
 import { type RequestOrigin, userActor } from './types.js';
-
-/** Invitation tokens, like session tokens, are stored only as their SHA-256. */
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 /** The pending invitation a link's token stands for; `invitation_invalid` when expired, revoked or used. */
 export async function openInvitation(executor: Kysely<DB>, token: string, now: Date) {
-  const invitation = await executor.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash(token)).executeTakeFirst();
+  const invitation = await executor.selectFrom('invitations').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
   if (!invitation || invitation.accepted_at !== null || invitation.revoked_at !== null || invitation.expires_at <= now) {
     throw new AppError('invitation_invalid', 'This invitation link is expired, revoked or already used. Ask a team admin for a new one.');
   }

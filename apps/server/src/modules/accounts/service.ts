@@ -8,12 +8,13 @@ import { newId, newToken } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { AuditService } from '../audit/service.js';
 import { type CredentialChecks, createCredentialChecks } from './credentials.js';
-import { acceptInvitation, openInvitation, tokenHash } from './invitations.js';
+import { acceptInvitation, openInvitation } from './invitations.js';
 import { hashPassword } from './passwords.js';
 import { type Permission, roleAllows } from './permissions.js';
 import { AccountsStore } from './store.js';
 import { TeamService } from './team.js';
 import type { LoginThrottle, ThrottleAdmission } from './throttle.js';
+import { hashToken } from './tokens.js';
 import { TwoFactorService } from './two-factor.js';
 import { type AccessChecks, type AccountsOptions, type BpAccess, normaliseEmail, type RequestOrigin, type SessionContext, userActor } from './types.js';
 import { recordForAllBps } from './user-audit.js';
@@ -161,7 +162,7 @@ export class AccountsService implements AccessChecks {
   /** Resolve a session cookie; null when missing, unknown or expired. Slides `last_seen_at`. */
   async resolveSession(token: string | undefined): Promise<SessionContext | null> {
     if (token === undefined || token.length < 20 || token.length > 100) return null;
-    const hash = tokenHash(token);
+    const hash = hashToken(token);
     const now = this.clock.now();
     const row = await this.#store.sessionWithUser(hash);
     if (!row || row.expires_at <= now) return null;
@@ -302,7 +303,7 @@ export class AccountsService implements AccessChecks {
   async #createSession(userId: string, activeBpId: string | null, origin: RequestOrigin, now: Date): Promise<string> {
     const token = randomBytes(SESSION_TOKEN_BYTES).toString('base64url');
     await this.#store.insertSession({
-      token_hash: tokenHash(token),
+      token_hash: hashToken(token),
       id: newId('ses'),
       user_id: userId,
       active_bp_id: activeBpId,

@@ -6,9 +6,10 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { newId, newToken } from '../../lib/ids.js';
 import type { AuditService } from '../audit/service.js';
-import { acceptInvitation, openInvitation, tokenHash } from './invitations.js';
+import { acceptInvitation, openInvitation } from './invitations.js';
 import { outranks } from './permissions.js';
 import type { AccountsStore } from './store.js';
+import { hashToken } from './tokens.js';
 import { type AccessChecks, type BpAccess, type InvitationView, type MemberView, normaliseEmail, type RequestOrigin, type SessionContext } from './types.js';
 
 /**
@@ -178,7 +179,7 @@ export class TeamService {
           bp_id: access.bpId,
           email,
           role: input.role,
-          token_hash: tokenHash(token),
+          token_hash: hashToken(token),
           invited_by: access.actor.id,
           expires_at: expiresAt,
           accepted_at: null,
