@@ -76,7 +76,7 @@ describe('the paygate CLI on the embedded database', () => {
       expect(metricsText).toContain('paygate_process_cpu_seconds_total');
       expect(metricsText).toContain('# TYPE paygate_http_request_duration_seconds histogram');
 
-      const logLines = first.output.split('\n').filter((l) => l.includes('"url":"/api/auth/signup"'));
+      const logLines = first.output.split('\n').filter((l) => l.includes('"path":"/api/auth/signup"'));
       expect(logLines.length).toBeGreaterThan(0);
       for (const line of logLines) expect(line).toMatch(/"requestId":"req_/);
       expect(first.output).not.toContain('correct horse battery');
