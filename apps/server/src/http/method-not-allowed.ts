@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { AppError } from '../lib/errors.js';
 
-const METHODS: readonly HTTPMethod[] = ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'];
+const METHODS: readonly HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Fastify answers an unknown method on a known path with 404. To answer 405 with an `Allow`
