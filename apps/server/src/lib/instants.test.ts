@@ -32,6 +32,13 @@ describe('isoInstant', () => {
     }
   });
 
+  it('reports one issue per bad value: the format, or else the range', () => {
+    expect(isoInstant.safeParse('2026-01-01T00:00:00 01:00').error?.issues).toHaveLength(1);
+    expect(isoInstant.safeParse('0000-01-01T00:00:00Z').error?.issues.map((i) => i.message)).toEqual([
+      'A date-time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z',
+    ]);
+  });
+
   it('instantInRange rejects NaN and infinities', () => {
     expect(instantInRange(Number.NaN)).toBe(false);
     expect(instantInRange(Number.POSITIVE_INFINITY)).toBe(false);

@@ -20,7 +20,8 @@ export function instantInRange(ms: number): boolean {
  * Input schemas use this, never `z.iso.datetime()` alone.
  */
 export const isoInstant = z.iso
-  .datetime({ offset: true })
+  // abort: a value that is no date-time at all gets that one error, not the range error as well.
+  .datetime({ offset: true, abort: true })
   .refine((value) => instantInRange(Date.parse(value)), { message: 'A date-time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z' })
   .describe('ISO 8601 date-time with offset, e.g. 2024-05-01T12:00:00Z (years 0001–9999)');
 
